@@ -1,0 +1,30 @@
+import 'dotenv/config';
+import { defineConfig } from '@playwright/test';
+import { referenceMinerServer } from './fixtures/reference-miner-target.ts';
+import { readSettings } from './fixtures/settings.ts';
+
+const settings = readSettingsOrExit();
+const referenceMiner = await referenceMinerServer();
+// A test may chain several edits: give it room for four jobs and their callbacks.
+const testTimeoutMs = (4 * settings.ASYNC_JOB_TIMEOUT_SECONDS + settings.ASYNC_CALLBACK_TIMEOUT_SECONDS + 30) * 1000;
+
+export default defineConfig({
+  testDir: 'specs',
+  globalSetup: './global-setup.ts',
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: 0, // a flaky spec is a bug to find, not to retry
+  workers: process.env.CI ? 2 : undefined,
+  timeout: testTimeoutMs,
+  reporter: [['list'], ['html', { open: 'never' }]],
+  webServer: referenceMiner,
+});
+
+function readSettingsOrExit() {
+  try {
+    return readSettings();
+  } catch (error) {
+    console.error(`[kontext-e2e] ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
