@@ -1,0 +1,40 @@
+import { expect, test } from '@playwright/test';
+import { readSettings } from '../../fixtures/settings.ts';
+
+test('defaults are those of the original suite', () => {
+  expect(readSettings({})).toMatchObject({
+    ASYNC_CALLBACK_SECRET: 'test-secret',
+    ASYNC_USE_EXTERNAL_CALLBACK: false,
+    ASYNC_JOB_TIMEOUT_SECONDS: 300,
+    ASYNC_CALLBACK_TIMEOUT_SECONDS: 15,
+  });
+});
+
+test('flags accept the usual spellings and URLs lose their trailing slash', () => {
+  const settings = readSettings({ ASYNC_SKIP_IF_MINER_UNAVAILABLE: 'YES', ASYNC_MINER_URL: 'http://localhost:8091/' });
+  expect(settings.ASYNC_SKIP_IF_MINER_UNAVAILABLE).toBe(true);
+  expect(settings.ASYNC_MINER_URL).toBe('http://localhost:8091');
+});
+
+test('empty variables count as unset, as in a .env with blank values', () => {
+  expect(readSettings({ ASYNC_MINER_URL: '', ASYNC_CALLBACK_BASE_URL: '' }).ASYNC_MINER_URL).toBeUndefined();
+});
+
+for (const [name, value, accepts] of [
+  ['ASYNC_MINER_URL', 'localhost:8091', 'an http(s) URL'],
+  ['ASYNC_CALLBACK_BASE_URL', 'ftp://host', 'an http(s) URL'],
+  ['ASYNC_USE_EXTERNAL_CALLBACK', 'maybe', 'true or false'],
+  ['ASYNC_JOB_TIMEOUT_SECONDS', '-5', 'a positive number of seconds'],
+  ['ASYNC_CALLBACK_BIND_HOST', 'not a host!', 'an interface address'],
+] as const) {
+  test(`a bad ${name} is named with what it accepts and what came`, () => {
+    expect(() => readSettings({ [name]: value })).toThrow(
+      `${name} accepts ${accepts}`,
+    );
+    expect(() => readSettings({ [name]: value })).toThrow(`but it is "${value}": fix ${name}`);
+  });
+}
+
+test('an external receiver needs its address', () => {
+  expect(() => readSettings({ ASYNC_USE_EXTERNAL_CALLBACK: 'true' })).toThrow(/needs ASYNC_CALLBACK_BASE_URL/);
+});
