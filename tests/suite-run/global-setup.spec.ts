@@ -1,21 +1,16 @@
 import { expect, test } from '@playwright/test';
-import { createServer } from 'node:net';
 import { runSuite } from './run-suite.ts';
-import { HEALTH_WITH_EDITING_DISABLED, startStubHealth } from './stub-miner.ts';
+import { dockerStandIn, networkInspectJson } from '../support/docker-stand-in.ts';
+import { releasedPort } from '../support/free-port.ts';
+import { HEALTH_WITH_EDITING_DISABLED, HEALTH_WITH_EDITING_ENABLED, startStubHealth } from './stub-miner.ts';
+
+const NETWORK = 'dippy-studio-bittensor-miner_default';
 
 // Global setup stops a run with one sentence an operator can act on, never a stack trace alone.
 const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 test('an unreachable miner fails the run with the URL, the error and the checks to make', async () => {
-  const url = `http://127.0.0.1:${await closedPort()}`;
+  const url = `http://127.0.0.1:${await releasedPort()}`;
   const run = await runSuite({ env: { ASYNC_MINER_URL: url, ASYNC_HEALTH_TIMEOUT_SECONDS: '1' } });
   expect(run.exitCode).not.toBe(0);
   expect(run.output).toContain(`Miner unreachable: ${url}/health gave no healthy answer within 1 s`);
@@ -25,7 +20,7 @@ test('an unreachable miner fails the run with the URL, the error and the checks 
 });
 
 test('ASYNC_SKIP_IF_MINER_UNAVAILABLE=true skips every test instead, as the original suite did', async () => {
-  const url = `http://127.0.0.1:${await closedPort()}`;
+  const url = `http://127.0.0.1:${await releasedPort()}`;
   const run = await runSuite({
     env: { ASYNC_MINER_URL: url, ASYNC_HEALTH_TIMEOUT_SECONDS: '1', ASYNC_SKIP_IF_MINER_UNAVAILABLE: 'true' },
   });
@@ -68,4 +63,23 @@ test('a malformed setting stops the run naming the variable, what it accepts and
     'ASYNC_CALLBACK_BASE_URL accepts an http(s) URL such as http://localhost:8091, but it is "172.18.0.1:8092": fix ASYNC_CALLBACK_BASE_URL in the environment or in .env.',
   );
   expect(run.output).not.toMatch(STACK_FRAME);
+});
+
+test('a miner in Docker gets callbacks through its network gateway, found with the docker CLI', async () => {
+  const miner = await startStubHealth(200, HEALTH_WITH_EDITING_ENABLED);
+  const port = new URL(miner.url).port;
+  const docker = dockerStandIn({ ps: `dippy-miner-1\t${NETWORK}`, inspect: networkInspectJson(NETWORK, '172.18.0.1') });
+  try {
+    const run = await runSuite({
+      env: { ASYNC_MINER_URL: miner.url, PATH: `${docker.env.PATH}:${process.env.PATH}` },
+      args: ['--grep', 'matches no test', '--pass-with-no-tests'],
+    });
+    expect(run.exitCode, run.output).toBe(0);
+    expect(run.output).toContain(
+      `Callbacks reach http://172.18.0.1, receiver bound to 0.0.0.0 (rule docker-detected: a Docker container publishes the miner's port ${port} on network ${NETWORK}, whose gateway is 172.18.0.1)`,
+    );
+    expect(docker.calls()).toEqual([`ps --filter publish=${port} --format {{.Names}}\t{{.Networks}}`, `network inspect ${NETWORK}`]);
+  } finally {
+    await miner.close();
+  }
 });

@@ -14,9 +14,8 @@ export async function startStubHealth(status: number, body: string): Promise<{ u
   };
 }
 
-export const HEALTH_WITH_EDITING_DISABLED = JSON.stringify({
-  status: 'healthy',
-  timestamp: '2025-01-31T12:00:00',
-  services: { inference: 'loaded', kontext_edit: 'disabled' },
-  config: {},
-});
+const health = (kontextEdit: string) =>
+  JSON.stringify({ status: 'healthy', timestamp: '2025-01-31T12:00:00', services: { inference: 'loaded', kontext_edit: kontextEdit }, config: {} });
+
+export const HEALTH_WITH_EDITING_DISABLED = health('disabled');
+export const HEALTH_WITH_EDITING_ENABLED = health('loaded');

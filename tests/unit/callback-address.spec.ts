@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { resolveCallbackAddress } from '../../fixtures/callback-address/resolve-callback-address.ts';
 import { readSettings } from '../../fixtures/settings.ts';
-import { dockerStandIn, networkInspectJson } from './docker-stand-in.ts';
+import { dockerStandIn, networkInspectJson } from '../support/docker-stand-in.ts';
 
 const MINER = 'http://127.0.0.1:8091';
 const NETWORK = 'dippy-studio-bittensor-miner_default';

@@ -1,0 +1,45 @@
+import { expect, test } from '@playwright/test';
+import { openCallbackInbox } from '../../fixtures/callback-inbox-for-worker.ts';
+import { readSettings } from '../../fixtures/settings.ts';
+import type { SuiteContext } from '../../fixtures/suite-context.ts';
+import { releasedPort } from '../support/free-port.ts';
+
+const suite = (callback: Partial<SuiteContext['callback']>): SuiteContext => ({
+  minerUrl: 'http://127.0.0.1:8091',
+  referenceMiner: false,
+  editRequestFields: [],
+  callback: { publicHost: '127.0.0.1', protocol: 'http:', bindHost: '127.0.0.1', rule: 'loopback', explanation: '', ...callback },
+});
+
+test('behind a Docker gateway the receiver binds every interface and hands out the gateway address', async () => {
+  const inbox = await openCallbackInbox(readSettings({}), suite({ publicHost: '172.18.0.1', bindHost: '0.0.0.0', rule: 'docker-detected' }), 0);
+  try {
+    const url = new URL(inbox.callbackUrl('job-1'));
+    expect(url.hostname).toBe('172.18.0.1');
+    expect(url.pathname).toBe('/callback/job-1');
+    const listing = await fetch(`http://127.0.0.1:${url.port}/callbacks`); // bound to 0.0.0.0, so loopback reaches it too
+    expect(await listing.json()).toEqual({ callbacks: [] });
+  } finally {
+    await inbox.close();
+  }
+});
+
+test('the first worker takes the port of ASYNC_CALLBACK_BASE_URL, the others take free ports', async () => {
+  const port = await releasedPort();
+  const preferred = await openCallbackInbox(readSettings({}), suite({ preferredPort: port }), 0);
+  const other = await openCallbackInbox(readSettings({}), suite({ preferredPort: port }), 1);
+  try {
+    expect(new URL(preferred.callbackUrl()).port).toBe(String(port));
+    expect(new URL(other.callbackUrl()).port).not.toBe(String(port));
+  } finally {
+    await Promise.all([preferred.close(), other.close()]);
+  }
+});
+
+test('with ASYNC_USE_EXTERNAL_CALLBACK no receiver starts and callbacks go to the external one', async () => {
+  const settings = readSettings({ ASYNC_USE_EXTERNAL_CALLBACK: 'true', ASYNC_CALLBACK_BASE_URL: 'http://127.0.0.1:8092' });
+  const inbox = await openCallbackInbox(settings, suite({ rule: 'external' }), 0);
+  expect(inbox.kind).toBe('external');
+  expect(inbox.callbackUrl('job-1')).toMatch(/^http:\/\/127\.0\.0\.1:8092\/callback/);
+  await inbox.close();
+});
