@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,7 +59,11 @@ export async function runSuite(options: { env?: Record<string, string>; args?: s
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
   const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
-  return { exitCode, output, tests: readReport(reportFile) };
+  try {
+    return { exitCode, output, tests: readReport(reportFile) };
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
 }
 
 /** The parent is a Playwright worker itself: its test and suite variables must not leak into the child run. */

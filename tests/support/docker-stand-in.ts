@@ -1,6 +1,8 @@
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { test } from '@playwright/test';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+
+let standIns = 0;
 
 export type DockerScript = {
   /** Output of `docker ps --filter publish=<port> ...`; empty means no container. */
@@ -11,9 +13,13 @@ export type DockerScript = {
   noEngine?: boolean;
 };
 
-/** A fake `docker` executable on a PATH of its own, recording the calls it gets (there is no Docker engine here). */
+/**
+ * A fake `docker` executable on a PATH of its own, recording the calls it gets (there is no Docker
+ * engine here). It lives in the running test's output folder, which Playwright clears.
+ */
 export function dockerStandIn(script: DockerScript) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'docker-stand-in-'));
+  const dir = test.info().outputPath(`docker-stand-in-${standIns++}`);
+  mkdirSync(dir, { recursive: true });
   const calls = path.join(dir, 'calls.log');
   const body = script.noEngine
     ? `printf '%s\\n' 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' >&2; exit 1`
