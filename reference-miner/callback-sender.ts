@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import sharp from 'sharp';
+import type { CallbackDelivery } from '../fixtures/protocol/job-record.ts';
+import type { Faults } from './faults.ts';
+import { isoNow } from './iso-now.ts';
+import type { Job } from './job-record.ts';
+
+/**
+ * POSTs a finished job's outcome once, with no retries, and says what became of it: multipart with the
+ * image on success, urlencoded on failure (no file part), X-Callback-Secret when a secret was given.
+ */
+export async function sendCallback(job: Job, png: Buffer | undefined, serviceUrl: string, timeoutMs: number, faults: Faults): Promise<CallbackDelivery> {
+  const { record } = job;
+  const url = job.request.callback_url!;
+  const completed = record.status === 'completed';
+  const base = { attempted_at: isoNow(), payload_status: completed ? ('completed' as const) : ('failed' as const) };
+  if (job.expiresAtMs !== undefined && Date.now() > job.expiresAtMs && !faults.has('callback-after-expiry'))
+    return { ...base, status: 'expired', expiry: job.request.expiry, reason: 'expiry passed before the job finished' };
+
+  const fields: Record<string, string> = {
+    job_id: faults.has('callback-wrong-job-id') ? `edit-${randomUUID()}` : record.id,
+    status: record.status,
+    completed_at: record.completed_at ?? record.failed_at ?? isoNow(),
+  };
+  // Known quirk of the real miner: the callback's image_url lacks the edits/ segment.
+  if (completed) fields.image_url = `${serviceUrl}/images/${record.id}.png`;
+  else fields.error = record.error ?? 'unknown error';
+
+  const headers: Record<string, string> = {};
+  if (job.callbackSecret && !faults.has('callback-without-secret')) headers['X-Callback-Secret'] = job.callbackSecret;
+  let body: FormData | URLSearchParams | string;
+  if (completed && png && faults.has('callback-as-json')) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify({ ...fields, image_b64: png.toString('base64') });
+  } else if (completed && png) {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    if (!faults.has('callback-without-image')) {
+      const image = faults.has('callback-image-reencoded') ? await sharp(png).png({ compressionLevel: 9, adaptiveFiltering: true }).toBuffer() : png;
+      form.append('image', new Blob([new Uint8Array(image)], { type: 'image/png' }), `${record.id}.png`);
+    }
+    body = form;
+  } else body = new URLSearchParams(fields);
+
+  try {
+    const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+    const preview = (await response.text()).slice(0, 200);
+    return { ...base, status: response.status < 400 ? 'delivered' : 'error', status_code: response.status, response_preview: preview };
+  } catch (error) {
+    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : String((error as Error & { cause?: Error }).cause?.message ?? (error as Error).message);
+    return { ...base, status: 'failed', error: reason };
+  }
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { EditRequestSchema, type ParsedEditRequest } from '../fixtures/protocol/edit-request.ts';
+import { parseIsoTimestamp } from '../fixtures/protocol/iso-timestamp.ts';
+import { toFastApiDetail } from './fastapi-validation.ts';
+import type { Faults } from './faults.ts';
+import { assertImageHeader, bytesFromBase64, InputImageError } from './image-input.ts';
+import { isoNow } from './iso-now.ts';
+import { newRecord, type InputPlan, type Job } from './job-record.ts';
+import type { JobStore } from './job-store.ts';
+
+export type Answer = { status: number; body: unknown };
+
+const UNSAFE_JOB_ID = /[/\\\0]|\.\./;
+
+/** POST /edit up to the queue: validation, the image source, and the job record. An Answer means refused. */
+export async function admitEdit(body: unknown, store: JobStore, faults: Faults): Promise<Job | Answer> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return { status: 422, body: { detail: [{ loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', type: 'model_attributes_type', input: body }] } };
+  const fields = loosened(body as Record<string, unknown>, faults);
+  const parsed = EditRequestSchema.safeParse(fields);
+  if (!parsed.success) return { status: 422, body: { detail: toFastApiDetail(parsed.error.issues, fields) } };
+  const request = parsed.data;
+
+  const requestedId = faults.has('client-job-id-ignored') ? undefined : request.job_id;
+  if (requestedId !== undefined && requestedId !== null && (UNSAFE_JOB_ID.test(requestedId) || requestedId.length > 128 || requestedId.length === 0))
+    return refuse('job_id must be 1 to 128 characters without path separators or ".."');
+  const id = requestedId ?? `edit-${randomUUID()}`;
+  if (store.isLive(id) && !faults.has('duplicate-job-id-accepted')) return { status: 409, body: { detail: `Job ${id} is already queued or processing` } };
+
+  let plan: InputPlan;
+  try {
+    const planned = await planInput(request, store, faults);
+    if ('status' in planned) return planned;
+    plan = planned;
+  } catch (error) {
+    if (error instanceof InputImageError && !faults.has('bad-image-500')) return refuse(error.message);
+    throw error;
+  }
+  const source = plan.kind === 'url' ? null : plan.source;
+  return {
+    record: newRecord(id, request, source, isoNow()),
+    request,
+    input: plan,
+    callbackSecret: request.callback_secret ?? undefined,
+    expiresAtMs: request.expiry ? parseIsoTimestamp(request.expiry) : undefined,
+  };
+}
+
+/** Seed protocol: reference_job_id, else image_b64, decided now; image_url is decided in the worker. */
+async function planInput(request: ParsedEditRequest, store: JobStore, faults: Faults): Promise<InputPlan | Answer> {
+  const b64 = request.image_b64 ? await checkedImage(request.image_b64) : undefined;
+  if (request.reference_job_id) {
+    const reference = store.get(request.reference_job_id);
+    const output = reference?.record.status === 'completed' ? reference.record.output_path : undefined;
+    if (output && existsSync(output)) {
+      const bytes = faults.has('reference-reported-not-used') && b64 ? b64 : await readFile(output);
+      return { kind: 'bytes', bytes, source: 'reference_edit' };
+    }
+    if (b64 && !faults.has('fallback-rejected')) return { kind: 'bytes', bytes: b64, source: 'base64_fallback' };
+    if (!request.image_url) return refuse(`Reference job ${request.reference_job_id} not found and no image_b64 fallback provided`);
+  }
+  if (request.image_url) return { kind: 'url', url: request.image_url, fallback: b64 };
+  if (b64) return { kind: 'bytes', bytes: b64, source: 'base64' };
+  if (faults.has('no-image-source-accepted')) return { kind: 'blank', source: 'base64' };
+  return refuse('Either image_b64 or reference_job_id must be provided');
+}
+
+async function checkedImage(imageB64: string): Promise<Buffer> {
+  const bytes = bytesFromBase64(imageB64);
+  await assertImageHeader(bytes);
+  return bytes;
+}
+
+/** The faults that make validation lax: a defaulted seed, clamped ranges. */
+function loosened(fields: Record<string, unknown>, faults: Faults): Record<string, unknown> {
+  const result = { ...fields };
+  if (faults.has('seed-defaulted') && result.seed === undefined) result.seed = 0;
+  if (faults.has('range-clamped')) {
+    if (typeof result.guidance_scale === 'number') result.guidance_scale = Math.min(20, Math.max(1, result.guidance_scale));
+    if (typeof result.num_inference_steps === 'number') result.num_inference_steps = Math.min(100, Math.max(1, result.num_inference_steps));
+  }
+  return result;
+}
+
+function refuse(detail: string): Answer {
+  return { status: 400, body: { detail } };
+}
