@@ -1,5 +1,8 @@
 import type { z } from 'zod';
 
+// zod reports an int field given text as "expected number"; pydantic says int_type.
+const INTEGER_FIELDS = new Set(['seed', 'num_inference_steps']);
+
 export type FastApiErrorDetail = { loc: (string | number)[]; msg: string; type: string; input?: unknown };
 
 /** Turns zod issues into FastAPI's (pydantic 2) 422 detail entries: `loc` is what clients rely on. */
@@ -19,7 +22,7 @@ export function toFastApiDetail(issues: z.core.$ZodIssue[], body: Record<string,
       case 'invalid_type':
         if (issue.expected === 'int' && typeof input === 'number')
           return { loc, msg: 'Input should be a valid integer, got a number with a fractional part', type: 'int_from_float', input };
-        return { loc, ...typeMessage(issue.expected), input };
+        return { loc, ...typeMessage(INTEGER_FIELDS.has(field) ? 'int' : issue.expected), input };
       default:
         return { loc, msg: issue.message, type: 'value_error', input };
     }
