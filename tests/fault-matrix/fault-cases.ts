@@ -10,7 +10,7 @@ export type FaultCase = {
   because: RegExp;
 };
 
-const SAME_REQUEST = 'the same request twice gives byte-identical PNG files with identical pixels';
+export const SAME_REQUEST = 'the same request twice gives byte-identical PNG files with identical pixels';
 const OTHER_SEED = 'another seed changes more than 1 % of the pixels';
 const PROMPTS = 'each of three prompts edits deterministically, and each gives its own image';
 const PARAMETERS = 'each of three guidance and steps sets edits deterministically, and each parameter matters';
@@ -18,7 +18,7 @@ const CHAIN = 'chained edits base → 1 → 2 → 3 each edit the previous outpu
 const FALLBACK = 'a reference that does not exist falls back to image_b64';
 const NO_IMAGE = 'an edit with neither image_b64 nor reference_job_id is refused with 400 and never becomes a job';
 const NO_SEED = 'an edit without a seed is refused with 422 naming body.seed';
-const CALLBACK = 'a completed job calls back once, already completed, with its job_id, the secret and the exact result bytes';
+export const CALLBACK = 'a completed job calls back once, already completed, with its job_id, the secret and the exact result bytes';
 const FAILURE_CALLBACK = 'a job that fails calls back status=failed with its error and no image';
 const EXPIRY = 'past its expiry a finished job sends no callback and records "expired"';
 const INVALID = 'invalid edits are refused at submission with 400 or 422 and never become jobs';

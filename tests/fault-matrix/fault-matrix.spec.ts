@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { FAULTS } from '../../reference-miner/faults.ts';
 import { runSuite } from '../suite-run/run-suite.ts';
-import { FAULT_CASES, FAULTS_AWAITING_A_SPEC } from './fault-cases.ts';
+import { CALLBACK, FAULT_CASES, FAULTS_AWAITING_A_SPEC, SAME_REQUEST } from './fault-cases.ts';
 import { withReferenceMiner } from './with-reference-miner.ts';
 
 // The suite earns trust by failing: each fault of the reference miner must make its spec fail, for
@@ -13,6 +13,12 @@ test('the healthy reference miner, started by the config itself, passes every sp
   expect(failures, run.output).toEqual([]);
   expect(run.exitCode, run.output).toBe(0);
   expect(run.output).toContain('No ASYNC_MINER_URL: testing the bundled reference miner');
+
+  const attachments = (title: string) => run.tests.find((t) => t.title === title)?.attachments ?? [];
+  expect(attachments(SAME_REQUEST), 'the report shows the input and both outputs').toEqual(
+    expect.arrayContaining(['input.png', 'first run.png', 'second run.png']),
+  );
+  expect(attachments(CALLBACK).filter((name) => /^callback 1 e2e-.*\.json$/.test(name)), 'the report shows the callback body').toHaveLength(1);
 
   const caught = new Set(FAULT_CASES.map((c) => c.test));
   const uncaught = run.tests.map((t) => t.title.split(' › ').at(-1)!).filter((title) => !caught.has(title));
@@ -35,6 +41,7 @@ for (const { fault, spec, test: title, because } of FAULT_CASES) {
     expect(target, `"${title}" did not run:\n${run.output}`).toBeDefined();
     expect(target!.outcome, `"${title}" should fail against ${fault}`).toBe('unexpected');
     expect(target!.errors).toMatch(because);
+    if (fault === 'unstable-pixels') expect(target!.attachments, 'a diff picture for differing pixels').toContain('diff first run vs second run.png');
   });
 }
 

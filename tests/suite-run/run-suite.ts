@@ -27,7 +27,13 @@ const JsonReportSuite: z.ZodType<JsonReportSuite> = z.lazy(() =>
           tests: z.array(
             z.object({
               status: z.string(),
-              results: z.array(z.object({ status: z.string(), errors: z.array(z.object({ message: z.string().optional() })) })),
+              results: z.array(
+                z.object({
+                  status: z.string(),
+                  errors: z.array(z.object({ message: z.string().optional() })),
+                  attachments: z.array(z.object({ name: z.string(), contentType: z.string() })).default([]),
+                }),
+              ),
             }),
           ),
         }),
@@ -39,12 +45,16 @@ const JsonReportSuite: z.ZodType<JsonReportSuite> = z.lazy(() =>
 type JsonReportSuite = {
   title: string;
   file?: string;
-  specs: { title: string; file: string; tests: { status: string; results: { status: string; errors: { message?: string }[] }[] }[] }[];
+  specs: {
+    title: string;
+    file: string;
+    tests: { status: string; results: { status: string; errors: { message?: string }[]; attachments: { name: string; contentType: string }[] }[] }[];
+  }[];
   suites: JsonReportSuite[];
 };
 
 /** One test of a suite run: its outcome as Playwright judged it, and its error text without colours. */
-export type SuiteTestResult = { file: string; title: string; outcome: string; errors: string };
+export type SuiteTestResult = { file: string; title: string; outcome: string; errors: string; attachments: string[] };
 
 export type SuiteRun = { exitCode: number; output: string; tests: SuiteTestResult[] };
 
@@ -91,6 +101,7 @@ function readReport(reportFile: string): SuiteTestResult[] {
           title: [...titles, spec.title].join(' › '),
           outcome: t.status,
           errors: t.results.flatMap((r) => r.errors.map((e) => stripAnsi(e.message ?? ''))).join('\n'),
+          attachments: t.results.flatMap((r) => r.attachments.map((a) => a.name)),
         });
     for (const child of suite.suites) visit(child, [...titles, child.title]);
   };
