@@ -1,0 +1,94 @@
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { MinerConfig } from './config.ts';
+import { jsonInvalidDetail } from './fastapi-validation.ts';
+import type { Faults } from './faults.ts';
+import { answerBytes, answerJson, readBody } from './http-io.ts';
+import { isoNow } from './iso-now.ts';
+import type { Job } from './job-record.ts';
+import type { JobQueue } from './job-queue.ts';
+import type { JobStore } from './job-store.ts';
+import { openApiDocument } from './openapi.ts';
+import { admitEdit } from './submit-edit.ts';
+
+export const VERSION = '1.0.0';
+
+export type RouteDependencies = { config: MinerConfig; faults: Faults; store: JobStore; queue: JobQueue<Job> };
+
+/** The miner's HTTP API, route by route, as PROTOCOL.md describes it. */
+export function createRoutes({ config, faults, store, queue }: RouteDependencies) {
+  function health() {
+    return {
+      status: 'healthy',
+      timestamp: isoNow(),
+      services: { inference: 'reference', kontext_edit: config.enableKontextEdit ? 'loaded' : 'disabled' },
+      config: {
+        inference_workers: config.inferenceWorkers,
+        inference_queue_maxsize: config.inferenceQueueMaxsize,
+        callback_timeout: config.callbackTimeoutSeconds,
+        job_record_ttl_seconds: config.jobRecordTtlSeconds,
+        edit_latency_ms: config.editLatencyMs,
+        faults: faults.list(),
+      },
+    };
+  }
+
+  async function submit(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!config.enableKontextEdit) return answerJson(response, 503, { detail: 'Kontext editing is disabled (ENABLE_KONTEXT_EDIT=false)' });
+    const raw = await readBody(request, config.maxBodyBytes);
+    if (!raw) return answerJson(response, 413, { detail: `Request body exceeds ${config.maxBodyBytes} bytes` });
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch (error) {
+      return answerJson(response, 422, { detail: jsonInvalidDetail(error as Error) });
+    }
+    const admitted = await admitEdit(body, store, faults);
+    if ('status' in admitted) return answerJson(response, admitted.status, admitted.body);
+    store.put(admitted);
+    await queue.add(admitted); // a full queue holds the answer until there is room
+    const id = admitted.record.id;
+    answerJson(response, 200, { accepted: true, job_id: id, status: 'queued', message: 'Edit job queued', status_url: `/edit/status/${id}`, result_url: `/edit/result/${id}` });
+  }
+
+  function status(id: string, response: ServerResponse): void {
+    const job = store.get(id);
+    if (job) return answerJson(response, 200, job.record);
+    if (store.wasCleanedUp(id)) return answerJson(response, 200, { id, status: 'completed', note: 'job record cleaned up' });
+    if (faults.has('unknown-id-200')) return answerJson(response, 200, { id, status: 'queued', queued_at: isoNow() });
+    answerJson(response, 404, { detail: `Job ${id} not found` });
+  }
+
+  /** /edit/result/{id} (`api`) answers 400 for an unfinished job; /images/edits/{id}.png serves whatever file exists. */
+  async function result(id: string, response: ServerResponse, api: boolean): Promise<void> {
+    const job = store.get(id);
+    if (api && job && job.record.status !== 'completed') return answerJson(response, 400, { detail: `Job ${id} is ${job.record.status}, not completed` });
+    const known = !api || job || store.wasCleanedUp(id);
+    const png = known && !faults.has('result-missing') ? await readFile(path.join(config.outputDir, 'edits', `${path.basename(id)}.png`)).catch(() => undefined) : undefined;
+    if (!png) return answerJson(response, 404, { detail: `Result for ${id} not found` });
+    answerBytes(response, 'image/png', faults.has('result-not-png') ? await sharp(png).jpeg().toBuffer() : png);
+  }
+
+  return async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://miner');
+    const method = request.method ?? 'GET';
+    const [, first, second, third] = url.pathname.split('/');
+    const get = method === 'GET' || method === 'HEAD';
+    if (url.pathname === '/' && get)
+      return answerJson(response, 200, {
+        name: 'Kontext reference miner',
+        version: VERSION,
+        endpoints: ['/health', '/edit', '/edit/status/{job_id}', '/edit/result/{job_id}', '/images/edits/{job_id}.png', '/jobs', '/openapi.json'],
+      });
+    if (url.pathname === '/health' && get) return answerJson(response, 200, health());
+    if (url.pathname === '/openapi.json' && get) return answerJson(response, 200, openApiDocument(VERSION));
+    if (url.pathname === '/jobs' && get) return answerJson(response, 200, { jobs: store.list().map((j) => j.record) });
+    if (url.pathname === '/edit') return method === 'POST' ? submit(request, response) : answerJson(response, 405, { detail: 'Method Not Allowed' });
+    if (first === 'edit' && second === 'status' && third && get) return status(decodeURIComponent(third), response);
+    if (first === 'edit' && second === 'result' && third && get) return result(decodeURIComponent(third), response, true);
+    if (first === 'images' && second === 'edits' && third?.endsWith('.png') && get) return result(decodeURIComponent(third.slice(0, -4)), response, false);
+    return answerJson(response, 404, { detail: 'Not Found' });
+  };
+}
