@@ -1,4 +1,4 @@
-import zlib from 'node:zlib';
+import { crc32 } from 'node:zlib';
 import type { RgbImage } from './edit-engine.ts';
 
 let runCounter = 0;
@@ -33,9 +33,4 @@ export async function rawWithSharedBuffer(image: RgbImage): Promise<RgbImage> {
   image.data.copy(shared);
   await new Promise((resolve) => setTimeout(resolve, 20));
   return { ...image, data: Buffer.from(shared) };
-}
-
-// node:zlib has crc32 from Node 20.15, ahead of its type definitions.
-function crc32(bytes: Buffer): number {
-  return (zlib as unknown as { crc32: (data: Buffer) => number }).crc32(bytes) >>> 0;
 }

@@ -10,7 +10,6 @@ import {
   compareImageFiles,
   comparePixels,
   decodePixels,
-  describeBytes,
   describeImageDifference,
   diffPicture,
   fileDigest,
@@ -21,6 +20,7 @@ import {
   sampleImage,
   type DecodedImage,
 } from '../../fixtures/images/index.ts';
+import { describeBytes } from '../../fixtures/describe-bytes.ts';
 
 /** A copy of `png` with one extra chunk before IEND, as an encoder adding metadata would write it. */
 function withChunk(png: Buffer, type: string, data: Buffer): Buffer {
