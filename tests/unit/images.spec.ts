@@ -197,6 +197,17 @@ test.describe('digests and comparisons', () => {
     expect(grey).toBeLessThan(120);
   });
 
+  test('diffPicture rings a few scattered differing pixels so they show at a glance', async () => {
+    const a = solid(40, 40, [200, 200, 200]);
+    const b = solid(40, 40, [200, 200, 200]);
+    b.data.set([201, 200, 200], (20 * 40 + 20) * 3);
+    const picture = await decodePixels(await diffPicture(a, b));
+    expect(pixelAt(picture, 20, 20)).toEqual([255, 0, 255]);
+    expect(pixelAt(picture, 22, 18), 'near the differing pixel').toEqual([255, 140, 255]);
+    const [grey] = pixelAt(picture, 0, 0);
+    expect(pixelAt(picture, 0, 0), 'far from it').toEqual([grey, grey, grey]);
+  });
+
   test('diffPicture covers both sizes and marks pixels only one image has', async () => {
     const picture = await decodePixels(await diffPicture(solid(4, 4, [9, 9, 9]), solid(6, 2, [9, 9, 9])));
     expect([picture.width, picture.height]).toEqual([6, 4]);
