@@ -5,6 +5,7 @@ import { MinerUnreachableError, probeHealth } from './fixtures/health-probe.ts';
 import { OperatorError, toOperatorError } from './fixtures/operator-error.ts';
 import { REFERENCE_MINER_FLAG } from './fixtures/reference-miner-target.ts';
 import { readSettings } from './fixtures/settings.ts';
+import { describeProtocol } from './fixtures/protocol-revision.ts';
 import { publishSuiteContext } from './fixtures/suite-context.ts';
 
 /**
@@ -40,6 +41,7 @@ async function prepareRun(): Promise<void> {
     }
     const callback = await resolveCallbackAddress(settings, minerUrl);
     logTarget(minerUrl, process.env[REFERENCE_MINER_FLAG] === '1', callback);
+    if (!skipReason) console.log(`[kontext-e2e] ${describeProtocol(editRequestFields)}`);
     publishSuiteContext({
       minerUrl,
       referenceMiner: process.env[REFERENCE_MINER_FLAG] === '1',

@@ -4,6 +4,10 @@ import { expect, test } from '../fixtures/index.ts';
 // Seed protocol: reference_job_id names an earlier job whose output is the input; image_b64 is then
 // ignored, or used as the fallback when the reference does not exist.
 
+// The later protocol dropped reference_job_id (it ignores the field), so these checks would mislead there.
+const SEED_PROTOCOL_ONLY = 'this miner speaks the later protocol only (image_url, no reference_job_id)';
+test.beforeEach(({ protocol }) => test.skip(!protocol.referenceJobId, SEED_PROTOCOL_ONLY));
+
 const CHAIN = [
   { prompt: 'Make the sky a warm sunset orange', seed: 11 },
   { prompt: 'Add falling snow', seed: 12 },
