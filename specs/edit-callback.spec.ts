@@ -14,7 +14,8 @@ test('a completed job calls back once, already completed, with its job_id, the s
   const { receipt, atArrival } = await callback.arrived();
 
   expect(atArrival.status, 'job status at the moment its callback arrived').toBe('completed');
-  expect(receipt.encoding, 'callback body encoding').toBe('multipart');
+  // An external receiver's listing does not say how the body came; our own receiver does.
+  if (receipt.source === 'receiver') expect(receipt.encoding, 'callback body encoding').toBe('multipart');
   expect(receipt.secret, 'X-Callback-Secret header').toBe(settings.ASYNC_CALLBACK_SECRET);
   expect(receipt.fields, 'callback form fields').toMatchObject({ job_id: outcome.jobId, status: 'completed' });
   expect(receipt.problem, 'callback fields against the protocol').toBeUndefined();

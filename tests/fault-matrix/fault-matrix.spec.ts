@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { FAULTS } from '../../reference-miner/faults.ts';
 import { runSuite } from '../suite-run/run-suite.ts';
 import { CALLBACK, FAULT_CASES, FAULTS_AWAITING_A_SPEC, SAME_REQUEST } from './fault-cases.ts';
-import { withReferenceMiner } from './with-reference-miner.ts';
+import { withReferenceMiner } from '../support/with-reference-miner.ts';
 
 // The suite earns trust by failing: each fault of the reference miner must make its spec fail, for
 // the stated reason, and the healthy miner must pass everything.
