@@ -1,18 +1,11 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { comparePixels, decodePixels, sampleImage } from '../../fixtures/images/index.ts';
+import { startScriptedServer } from '../support/scripted-server.ts';
 import { expect, test } from './miner-test.ts';
 
 /** Serves one image at /input.png (and 404 elsewhere), for image_url jobs. */
-async function serveImage(png: Buffer): Promise<{ url: string; server: Server }> {
-  const server = createServer((request, response) => {
-    if (request.url !== '/input.png') return void response.writeHead(404).end();
-    response.writeHead(200, { 'content-type': 'image/png' }).end(png);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
+const serveImage = (png: Buffer) =>
+  startScriptedServer(({ path }) => (path === '/input.png' ? { status: 200, body: png, contentType: 'image/png' } : { status: 404 }));
 
 test('a found reference is edited and reported as reference_edit, image_b64 ignored', async ({ miner, imageB64 }) => {
   const base = await miner.run({ prompt: 'base', seed: 1, image_b64: imageB64 });
@@ -36,19 +29,19 @@ test('a missing reference with image_b64 falls back and says base64_fallback', a
 });
 
 test('image_url is downloaded in the worker; a failed download falls back to image_b64 or fails the job', async ({ miner, imageB64 }) => {
-  const { url, server } = await serveImage(Buffer.from(imageB64, 'base64'));
+  const host = await serveImage(Buffer.from(imageB64, 'base64'));
   try {
     const [fromUrl, fallback, failed] = await Promise.all([
-      miner.run({ prompt: 'x', seed: 4, image_url: `${url}/input.png` }),
-      miner.run({ prompt: 'x', seed: 4, image_url: `${url}/missing.png`, image_b64: imageB64 }),
-      miner.run({ prompt: 'x', seed: 4, image_url: `${url}/missing.png` }),
+      miner.run({ prompt: 'x', seed: 4, image_url: `${host.url}/input.png` }),
+      miner.run({ prompt: 'x', seed: 4, image_url: `${host.url}/missing.png`, image_b64: imageB64 }),
+      miner.run({ prompt: 'x', seed: 4, image_url: `${host.url}/missing.png` }),
     ]);
     expect(fromUrl.record.request.image_source).toBe('url');
     expect(fallback.record.request.image_source).toBe('url_fallback_to_base64');
     expect(fromUrl.png!.equals(fallback.png!)).toBe(true);
     expect(failed.record).toMatchObject({ status: 'failed', error: expect.stringContaining('missing.png') });
   } finally {
-    server.close();
+    await host.close();
   }
 });
 

@@ -1,17 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startScriptedServer } from '../support/scripted-server.ts';
 
 /** A server that answers GET /health with a fixed body: for global setup's checks, without a real miner. */
-export async function startStubHealth(status: number, body: string): Promise<{ url: string; close: () => Promise<void> }> {
-  const server: Server = createServer((request, response) => {
-    response.writeHead(request.url === '/health' ? status : 404, { 'content-type': 'application/json' });
-    response.end(request.url === '/health' ? body : '{"detail":"Not Found"}');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+export function startStubHealth(status: number, body: string) {
+  return startScriptedServer(({ path }) =>
+    path === '/health' ? { status, body, contentType: 'application/json' } : { status: 404, body: { detail: 'Not Found' } },
+  );
 }
 
 const health = (kontextEdit: string) =>
