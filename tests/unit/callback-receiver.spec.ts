@@ -121,14 +121,14 @@ test.describe('recording callbacks', () => {
     );
     expect(multipartGarbage).toMatchObject({ encoding: 'multipart', jobId: undefined, fields: {} });
     expect(multipartGarbage!.parseError).toBe(
-      'The body is declared multipart/form-data but could not be parsed; it holds 7 bytes of text beginning "garbage".',
+      'The body is declared multipart/form-data but could not be parsed; it holds 7 bytes of text beginning `garbage`.',
     );
     expect(binary!.parseError).toBe(
       'Expected multipart/form-data or application/x-www-form-urlencoded, but the callback came with the content-type "application/octet-stream" and 4 bytes beginning 00 01 02 03 ("....").',
     );
     expect(empty).toMatchObject({ encoding: 'other', bodySize: 0 });
     expect(empty!.parseError).toContain('came with the content-type "text/plain;charset=UTF-8" and an empty buffer (0 bytes)');
-    expect(brokenJson!.parseError).toBe('The body is declared application/json but is not JSON; it holds 9 bytes of text beginning "{not json".');
+    expect(brokenJson!.parseError).toBe('The body is declared application/json but is not JSON; it holds 9 bytes of text beginning `{not json`.');
     expect(after).toMatchObject({ jobId: 'after', problem: undefined });
   });
 
@@ -259,7 +259,7 @@ test.describe('waiting', () => {
     expect(error).toBeInstanceOf(CallbackNotReceivedError);
     expect((error as Error).message).toBe(
       `No callback for job wanted arrived within 0.15 s at ${url}; the receiver got 3 other callbacks instead: ` +
-        'job other-1 (status completed), job other-2 (status failed), a non-form body without job_id (Expected multipart/form-data or application/x-www-form-urlencoded, but the callback came with the content-type "text/plain" and 4 bytes of text beginning "junk"); ' +
+        'job other-1 (status completed), job other-2 (status failed), a non-form body without job_id (Expected multipart/form-data or application/x-www-form-urlencoded, but the callback came with the content-type "text/plain" and 4 bytes of text beginning `junk`); ' +
         'check the job_id the miner sends and that the job has ended.',
     );
     expect((error as Error).stack, 'the stack points at the waiting test').toContain('callback-receiver.spec.ts');
@@ -432,7 +432,7 @@ test.describe('external receiver', () => {
       const error = await inbox.waitForCallback('job', { timeoutMs: 30_000 }).catch((e: Error) => e);
       expect(performance.now() - started, 'ended before its deadline').toBeLessThan(5_000);
       expect((error as Error).message).toBe(
-        `GET ${baseUrl}/callbacks should list callbacks as {"callbacks":[{job_id, status, received_at, has_image, …}]} like the original receiver, but answered 200 with 18 bytes of text beginning "<html>hello</html>": check that ASYNC_CALLBACK_BASE_URL names the callback receiver.`,
+        `GET ${baseUrl}/callbacks should list callbacks as {"callbacks":[{job_id, status, received_at, has_image, …}]} like the original receiver, but answered 200 with 18 bytes of text beginning \`<html>hello</html>\`: check that ASYNC_CALLBACK_BASE_URL names the callback receiver.`,
       );
       await expect(inbox.list()).rejects.toThrow('should list callbacks as');
     } finally {

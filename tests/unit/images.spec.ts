@@ -135,7 +135,7 @@ test.describe('decodePixels', () => {
     const error = await decodePixels(body, 'the result of job edit-1').catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toBe(
-      'Expected the result of job edit-1 to be a PNG or JPEG image, but got 33 bytes of text beginning "{\\"detail\\":\\"Job edit-1 not found\\"}": check that these bytes are the image itself and not an error answer or a base64 text.',
+      'Expected the result of job edit-1 to be a PNG or JPEG image, but got 33 bytes of text beginning `{"detail":"Job edit-1 not found"}`: check that these bytes are the image itself and not an error answer or a base64 text.',
     );
   });
 
@@ -147,7 +147,7 @@ test.describe('decodePixels', () => {
   });
 
   test('describeBytes shows long text with an ellipsis', () => {
-    expect(describeBytes(Buffer.from('x'.repeat(100)))).toBe(`100 bytes of text beginning "${'x'.repeat(80)}"…`);
+    expect(describeBytes(Buffer.from('x'.repeat(100)))).toBe(`100 bytes of text beginning \`${'x'.repeat(80)}\`…`);
   });
 });
 
@@ -303,7 +303,7 @@ test.describe('loadImageFile', () => {
     const path = join(folder, 'notes.png');
     await writeFile(path, 'hello, not a picture');
     await expect(loadImageFile(path, { setting: 'ASYNC_SAMPLE_IMAGE' })).rejects.toThrow(
-      `Expected the image file ${path} named by ASYNC_SAMPLE_IMAGE to be a PNG or JPEG image, but got 20 bytes of text beginning "hello, not a picture": check that these bytes are the image itself and not an error answer or a base64 text; set ASYNC_SAMPLE_IMAGE to a PNG or JPEG file.`,
+      `Expected the image file ${path} named by ASYNC_SAMPLE_IMAGE to be a PNG or JPEG image, but got 20 bytes of text beginning \`hello, not a picture\`: check that these bytes are the image itself and not an error answer or a base64 text; set ASYNC_SAMPLE_IMAGE to a PNG or JPEG file.`,
     );
   });
 });
