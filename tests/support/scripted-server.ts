@@ -4,17 +4,15 @@ import type { AddressInfo } from 'node:net';
 /** One answer of a scripted server; an object body is sent as JSON. */
 export type ScriptedAnswer = { status: number; body?: string | Buffer | object; contentType?: string };
 
-export type ScriptedRequest = { method: string; path: string; body: Buffer };
+export type ScriptedRequest = { method: string; path: string };
 
 /** A local HTTP server whose every answer comes from `script`: stand-in miners and image hosts. */
 export async function startScriptedServer(
   script: (request: ScriptedRequest) => ScriptedAnswer | Promise<ScriptedAnswer>,
 ): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer(async (request, response) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
     const path = new URL(request.url ?? '/', 'http://stub').pathname;
-    const { status, body = '', contentType } = await script({ method: request.method ?? 'GET', path, body: Buffer.concat(chunks) });
+    const { status, body = '', contentType } = await script({ method: request.method ?? 'GET', path });
     const raw = typeof body === 'string' || Buffer.isBuffer(body);
     response.writeHead(status, { 'content-type': contentType ?? (raw ? 'text/plain' : 'application/json') });
     response.end(raw ? body : JSON.stringify(body));
