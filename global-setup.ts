@@ -1,12 +1,11 @@
 import { request } from '@playwright/test';
-import { resolveCallbackAddress, type CallbackAddress } from './fixtures/callback-address/resolve-callback-address.ts';
-import { readEditRequestFields } from './fixtures/edit-request-fields.ts';
-import { MinerUnreachableError, probeHealth } from './fixtures/health-probe.ts';
-import { OperatorError, toOperatorError } from './fixtures/operator-error.ts';
-import { REFERENCE_MINER_FLAG } from './fixtures/reference-miner-target.ts';
-import { readSettings } from './fixtures/settings.ts';
-import { describeProtocol } from './fixtures/protocol-revision.ts';
-import { publishSuiteContext } from './fixtures/suite-context.ts';
+import { resolveCallbackAddress, type CallbackAddress } from './setup/callback-address.ts';
+import { MinerUnreachableError, probeHealth } from './setup/health-probe.ts';
+import { OperatorError, toOperatorError } from './setup/operator-error.ts';
+import { REFERENCE_MINER_FLAG } from './setup/reference-miner-target.ts';
+import { readSettings } from './setup/settings.ts';
+import { describeProtocol, readEditRequestFields } from './setup/protocol-revision.ts';
+import { publishSuiteContext } from './setup/suite-context.ts';
 
 /**
  * Runs once: checks the miner is up with editing enabled, decides where it can reach the callback

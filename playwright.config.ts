@@ -1,7 +1,7 @@
 import 'dotenv/config';
 import { defineConfig } from '@playwright/test';
-import { referenceMinerServer } from './fixtures/reference-miner-target.ts';
-import { readSettings } from './fixtures/settings.ts';
+import { referenceMinerServer } from './setup/reference-miner-target.ts';
+import { readSettings } from './setup/settings.ts';
 
 const settings = readSettingsOrExit();
 const referenceMiner = await referenceMinerServer();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
-import type { CallbackDelivery } from '../fixtures/protocol/job-record.ts';
+import type { CallbackDelivery } from '../protocol/edit-job.ts';
 import type { Faults } from './faults.ts';
 import { isoNow } from './iso-now.ts';
 import type { Job } from './job-record.ts';

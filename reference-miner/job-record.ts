@@ -1,6 +1,6 @@
-import type { CallbackDelivery, JobRecord } from '../fixtures/protocol/job-record.ts';
-import type { ImageSource } from '../fixtures/protocol/image-source.ts';
-import type { ParsedEditRequest } from '../fixtures/protocol/edit-request.ts';
+import type { CallbackDelivery, JobRecord } from '../protocol/edit-job.ts';
+import type { ImageSource } from '../protocol/edit-job.ts';
+import type { ParsedEditRequest } from '../protocol/edit-job.ts';
 
 /** Where a job's input comes from, decided at submission (seed protocol) or in the worker (image_url). */
 export type InputPlan =

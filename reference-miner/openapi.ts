@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EditRequestSchema } from '../fixtures/protocol/edit-request.ts';
+import { EditRequestSchema } from '../protocol/edit-job.ts';
 
 /** A minimal OpenAPI document, as FastAPI serves one: clients read the edit request's fields from it. */
 export function openApiDocument(version: string): unknown {

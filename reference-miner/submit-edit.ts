@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { EditRequestSchema, type ParsedEditRequest } from '../fixtures/protocol/edit-request.ts';
-import { parseIsoTimestamp } from '../fixtures/protocol/iso-timestamp.ts';
+import { EditRequestSchema, type ParsedEditRequest } from '../protocol/edit-job.ts';
+import { parseIsoTimestamp } from '../protocol/edit-job.ts';
 import { toFastApiDetail } from './fastapi-validation.ts';
 import type { Faults } from './faults.ts';
 import { assertImageHeader, bytesFromBase64, InputImageError } from './image-input.ts';

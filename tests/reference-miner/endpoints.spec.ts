@@ -1,6 +1,6 @@
-import { EditAcceptedSchema } from '../../fixtures/protocol/edit-accepted.ts';
-import { HttpErrorSchema, ValidationErrorSchema } from '../../fixtures/protocol/error-bodies.ts';
-import { HealthSchema } from '../../fixtures/protocol/health.ts';
+import { EditAcceptedSchema } from '../../protocol/edit-job.ts';
+import { HttpErrorSchema, ValidationErrorSchema } from '../../protocol/edit-job.ts';
+import { HealthSchema } from '../../protocol/service.ts';
 import { isPng } from '../../fixtures/images/index.ts';
 import { waitUntil } from '../../fixtures/wait-until.ts';
 import { expect, test, type Answer, type MinerUnderTest } from './miner-test.ts';

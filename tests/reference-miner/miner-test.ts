@@ -1,7 +1,7 @@
 import { test as base, expect } from '@playwright/test';
 import { CallbackReceiver } from '../../fixtures/callback-receiver/callback-receiver.ts';
 import { sampleImage } from '../../fixtures/images/index.ts';
-import { JobRecordSchema, type JobRecord } from '../../fixtures/protocol/job-record.ts';
+import { JobRecordSchema, type JobRecord } from '../../protocol/edit-job.ts';
 import { waitUntil } from '../../fixtures/wait-until.ts';
 import type { MinerOverrides } from '../../reference-miner/config.ts';
 import { startReferenceMiner, type RunningMiner } from '../../reference-miner/server.ts';

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { resolveCallbackAddress } from '../../fixtures/callback-address/resolve-callback-address.ts';
-import { readSettings } from '../../fixtures/settings.ts';
+import { resolveCallbackAddress } from '../../setup/callback-address.ts';
+import { readSettings } from '../../setup/settings.ts';
 import { dockerStandIn, networkInspectJson } from '../support/docker-stand-in.ts';
 
 const MINER = 'http://127.0.0.1:8091';

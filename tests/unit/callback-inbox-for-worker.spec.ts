@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { openCallbackInbox } from '../../fixtures/callback-inbox-for-worker.ts';
-import { readSettings } from '../../fixtures/settings.ts';
-import type { SuiteContext } from '../../fixtures/suite-context.ts';
+import { readSettings } from '../../setup/settings.ts';
+import type { SuiteContext } from '../../setup/suite-context.ts';
 import { releasedPort } from '../support/free-port.ts';
 
 const suite = (callback: Partial<SuiteContext['callback']>): SuiteContext => ({

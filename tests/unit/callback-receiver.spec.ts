@@ -8,7 +8,7 @@ import {
   ExternalCallbackInbox,
   type CallbackReceipt,
 } from '../../fixtures/callback-receiver/index.ts';
-import { CallbackListingSchema } from '../../fixtures/protocol/callback-payload.ts';
+import { CallbackListingSchema } from '../../protocol/callback.ts';
 
 const test = base.extend<{ receiver: CallbackReceiver }>({
   receiver: async ({}, use) => {

@@ -1,7 +1,7 @@
 import { test as base, expect } from '@playwright/test';
 import { sampleImage } from '../../fixtures/images/index.ts';
 import { MinerClient } from '../../fixtures/miner-client/miner-client.ts';
-import type { JobRecord } from '../../fixtures/protocol/job-record.ts';
+import type { JobRecord } from '../../protocol/edit-job.ts';
 import { startScriptedServer, type ScriptedAnswer, type ScriptedRequest } from '../support/scripted-server.ts';
 
 // The miner client against scripted miners: what a real miner, a proxy or a broken one may answer.

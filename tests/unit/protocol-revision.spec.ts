@@ -1,6 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { readEditRequestFields } from '../../fixtures/edit-request-fields.ts';
-import { describeProtocol, protocolRevision } from '../../fixtures/protocol-revision.ts';
+import { describeProtocol, protocolRevision, readEditRequestFields } from '../../setup/protocol-revision.ts';
 import { startScriptedServer } from '../support/scripted-server.ts';
 
 const LATER_REVISION = { openapi: '3.1.0', components: { schemas: { EditRequest: { properties: { prompt: {}, seed: {}, image_url: {}, image_b64: {} } }, Other: {} } } };

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { readSettings } from '../../fixtures/settings.ts';
+import { readSettings } from '../../setup/settings.ts';
 
 test('defaults are those of the original suite', () => {
   expect(readSettings({})).toMatchObject({
