@@ -73,7 +73,14 @@ export type ValidationError = z.infer<typeof ValidationErrorSchema>;
 export const HttpErrorSchema = z.looseObject({ detail: z.string().min(1) });
 
 /** Which image a job edits, as `request.image_source` reports it (seed and later protocol values). */
-export const ImageSourceSchema = z.enum(['reference_edit', 'reference_inference', 'base64_fallback', 'base64', 'url', 'url_fallback_to_base64']);
+export const ImageSourceSchema = z.enum([
+  'reference_edit',
+  'reference_inference',
+  'base64_fallback',
+  'base64',
+  'url',
+  'url_fallback_to_base64',
+]);
 export type ImageSource = z.infer<typeof ImageSourceSchema>;
 
 export const JobStatusSchema = z.enum(['queued', 'processing', 'completed', 'failed']);

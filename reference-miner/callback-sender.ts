@@ -9,7 +9,13 @@ import type { Job } from './job-record.ts';
  * POSTs a finished job's outcome once, with no retries, and says what became of it: multipart with the
  * image on success, urlencoded on failure (no file part), X-Callback-Secret when a secret was given.
  */
-export async function sendCallback(job: Job, png: Buffer | undefined, serviceUrl: string, timeoutMs: number, faults: Faults): Promise<CallbackDelivery> {
+export async function sendCallback(
+  job: Job,
+  png: Buffer | undefined,
+  serviceUrl: string,
+  timeoutMs: number,
+  faults: Faults,
+): Promise<CallbackDelivery> {
   const { record } = job;
   const url = job.request.callback_url!;
   const completed = record.status === 'completed';
@@ -36,7 +42,9 @@ export async function sendCallback(job: Job, png: Buffer | undefined, serviceUrl
     const form = new FormData();
     for (const [name, value] of Object.entries(fields)) form.append(name, value);
     if (!faults.has('callback-without-image')) {
-      const image = faults.has('callback-image-reencoded') ? await sharp(png).png({ compressionLevel: 9, adaptiveFiltering: true }).toBuffer() : png;
+      const image = faults.has('callback-image-reencoded')
+        ? await sharp(png).png({ compressionLevel: 9, adaptiveFiltering: true }).toBuffer()
+        : png;
       form.append('image', new Blob([new Uint8Array(image)], { type: 'image/png' }), `${record.id}.png`);
     }
     body = form;
@@ -47,7 +55,10 @@ export async function sendCallback(job: Job, png: Buffer | undefined, serviceUrl
     const preview = (await response.text()).slice(0, 200);
     return { ...base, status: response.status < 400 ? 'delivered' : 'error', status_code: response.status, response_preview: preview };
   } catch (error) {
-    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : String((error as Error & { cause?: Error }).cause?.message ?? (error as Error).message);
+    const reason =
+      (error as Error).name === 'TimeoutError'
+        ? `no answer within ${timeoutMs / 1000} s`
+        : String((error as Error & { cause?: Error }).cause?.message ?? (error as Error).message);
     return { ...base, status: 'failed', error: reason };
   }
 }

@@ -1,7 +1,15 @@
 import { z } from 'zod';
-import { FAULTS, isFaultName, type FaultName } from './faults.ts';
+import { FAULTS, isFaultName } from './faults.ts';
 
-const flag = z.union([z.boolean(), z.string().trim().toLowerCase().pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']))])
+const flag = z
+  .union([
+    z.boolean(),
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'])),
+  ])
   .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
 const int = (min: number) => z.coerce.number().int().min(min);
 
@@ -20,9 +28,15 @@ export const MinerConfigSchema = z.object({
   maxBodyBytes: int(1024).default(32 * 1024 * 1024),
   faults: z
     .union([z.array(z.string()), z.string()])
-    .transform((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v))
+    .transform((v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : v,
+    )
     .pipe(z.array(z.string().refine(isFaultName, { message: `known faults are ${Object.keys(FAULTS).join(', ')}` })))
-    .transform((names) => names as FaultName[])
     .default([]),
 });
 export type MinerConfig = z.output<typeof MinerConfigSchema>;

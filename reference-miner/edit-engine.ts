@@ -25,7 +25,7 @@ export async function encodePng(image: RgbImage): Promise<Buffer> {
 export function editPixels(input: RgbImage, parameters: EditParameters): RgbImage {
   const { width, height, data } = input;
   const promptHash = hashString(parameters.prompt);
-  const seed = parameters.seed >>> 0 ^ Math.floor(parameters.seed / 0x1_0000_0000);
+  const seed = (parameters.seed >>> 0) ^ Math.floor(parameters.seed / 0x1_0000_0000);
   const tint = [64 + (promptHash & 0xbf), 64 + ((promptHash >>> 8) & 0xbf), 64 + ((promptHash >>> 16) & 0xbf)];
   const strength = Math.min(0.8, 0.1 + parameters.guidanceScale / 25);
   const levels = Math.max(3, Math.min(40, 2 + Math.floor(parameters.numInferenceSteps / 2)));

@@ -19,7 +19,9 @@ export function bytesFromBase64(imageB64: string): Buffer {
 
 /** Reads only the header, as the real miner does at submission; a truncated body passes and fails later. */
 export async function assertImageHeader(bytes: Buffer): Promise<void> {
-  const metadata = await sharp(bytes).metadata().catch(() => undefined);
+  const metadata = await sharp(bytes)
+    .metadata()
+    .catch(() => undefined);
   if (!metadata?.format || !['png', 'jpeg', 'webp'].includes(metadata.format))
     throw new InputImageError('Invalid image_b64: the bytes are not a PNG, JPEG or WebP image');
 }

@@ -13,6 +13,8 @@ try {
   process.once('SIGTERM', stop);
 } catch (error) {
   if (!(error instanceof MinerConfigError) && (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-  console.error(error instanceof MinerConfigError ? error.message : `Port taken: ${(error as Error).message}; set MINER_SERVER_PORT to a free port.`);
+  console.error(
+    error instanceof MinerConfigError ? error.message : `Port taken: ${(error as Error).message}; set MINER_SERVER_PORT to a free port.`,
+  );
   process.exit(1);
 }

@@ -4,7 +4,10 @@ import { editPixels, encodePng } from './edit-engine.ts';
 
 // `npm run measure:edit`: the CPU edit's time for a 1024×1024 input, pixels and PNG encoding together.
 const RUNS = 15;
-const { data, info } = await sharp(await sampleImage({ width: 1024, height: 1024 })).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+const { data, info } = await sharp(await sampleImage({ width: 1024, height: 1024 }))
+  .removeAlpha()
+  .raw()
+  .toBuffer({ resolveWithObject: true });
 const input = { width: info.width, height: info.height, data };
 const timings: number[] = [];
 for (let seed = 0; seed < RUNS; seed++) {

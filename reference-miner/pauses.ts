@@ -5,13 +5,22 @@ export class Pauses {
   pause = (ms: number): Promise<void> => {
     if (ms <= 0) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      const entry = { timer: setTimeout(() => (this.pending.delete(entry), resolve()), ms), resolve };
+      const entry = {
+        timer: setTimeout(() => {
+          this.pending.delete(entry);
+          resolve();
+        }, ms),
+        resolve,
+      };
       this.pending.add(entry);
     });
   };
 
   endAll(): void {
-    for (const entry of this.pending) (clearTimeout(entry.timer), entry.resolve());
+    for (const entry of this.pending) {
+      clearTimeout(entry.timer);
+      entry.resolve();
+    }
     this.pending.clear();
   }
 }

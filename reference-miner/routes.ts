@@ -50,7 +50,14 @@ export function createRoutes({ config, faults, store, queue }: RouteDependencies
     store.put(admitted);
     await queue.add(admitted); // a full queue holds the answer until there is room
     const id = admitted.record.id;
-    answerJson(response, 200, { accepted: true, job_id: id, status: 'queued', message: 'Edit job queued', status_url: `/edit/status/${id}`, result_url: `/edit/result/${id}` });
+    answerJson(response, 200, {
+      accepted: true,
+      job_id: id,
+      status: 'queued',
+      message: 'Edit job queued',
+      status_url: `/edit/status/${id}`,
+      result_url: `/edit/result/${id}`,
+    });
   }
 
   function status(id: string, response: ServerResponse): void {
@@ -64,9 +71,13 @@ export function createRoutes({ config, faults, store, queue }: RouteDependencies
   /** /edit/result/{id} (`api`) answers 400 for an unfinished job; /images/edits/{id}.png serves whatever file exists. */
   async function result(id: string, response: ServerResponse, api: boolean): Promise<void> {
     const job = store.get(id);
-    if (api && job && job.record.status !== 'completed') return answerJson(response, 400, { detail: `Job ${id} is ${job.record.status}, not completed` });
+    if (api && job && job.record.status !== 'completed')
+      return answerJson(response, 400, { detail: `Job ${id} is ${job.record.status}, not completed` });
     const known = !api || job || store.wasCleanedUp(id);
-    const png = known && !faults.has('result-missing') ? await readFile(path.join(config.outputDir, 'edits', `${path.basename(id)}.png`)).catch(() => undefined) : undefined;
+    const png =
+      known && !faults.has('result-missing')
+        ? await readFile(path.join(config.outputDir, 'edits', `${path.basename(id)}.png`)).catch(() => undefined)
+        : undefined;
     if (!png) return answerJson(response, 404, { detail: `Result for ${id} not found` });
     answerBytes(response, 'image/png', faults.has('result-not-png') ? await sharp(png).jpeg().toBuffer() : png);
   }
@@ -80,15 +91,25 @@ export function createRoutes({ config, faults, store, queue }: RouteDependencies
       return answerJson(response, 200, {
         name: 'Kontext reference miner',
         version: VERSION,
-        endpoints: ['/health', '/edit', '/edit/status/{job_id}', '/edit/result/{job_id}', '/images/edits/{job_id}.png', '/jobs', '/openapi.json'],
+        endpoints: [
+          '/health',
+          '/edit',
+          '/edit/status/{job_id}',
+          '/edit/result/{job_id}',
+          '/images/edits/{job_id}.png',
+          '/jobs',
+          '/openapi.json',
+        ],
       });
     if (url.pathname === '/health' && get) return answerJson(response, 200, health());
     if (url.pathname === '/openapi.json' && get) return answerJson(response, 200, openApiDocument(VERSION));
     if (url.pathname === '/jobs' && get) return answerJson(response, 200, { jobs: store.list().map((j) => j.record) });
-    if (url.pathname === '/edit') return method === 'POST' ? submit(request, response) : answerJson(response, 405, { detail: 'Method Not Allowed' });
+    if (url.pathname === '/edit')
+      return method === 'POST' ? submit(request, response) : answerJson(response, 405, { detail: 'Method Not Allowed' });
     if (first === 'edit' && second === 'status' && third && get) return status(decodeURIComponent(third), response);
     if (first === 'edit' && second === 'result' && third && get) return result(decodeURIComponent(third), response, true);
-    if (first === 'images' && second === 'edits' && third?.endsWith('.png') && get) return result(decodeURIComponent(third.slice(0, -4)), response, false);
+    if (first === 'images' && second === 'edits' && third?.endsWith('.png') && get)
+      return result(decodeURIComponent(third.slice(0, -4)), response, false);
     return answerJson(response, 404, { detail: 'Not Found' });
   };
 }

@@ -59,7 +59,9 @@ export async function runJob(job: Job, context: JobContext): Promise<void> {
     png = undefined;
     markEnded(job, 'failed', error instanceof InputImageError ? error.message : `Edit failed: ${(error as Error).message}`);
   }
-  context.log(`job ${record.id} source=${record.request.image_source} seed=${request.seed} ${png ? 'completed' : 'failed'} in ${Date.now() - startedMs} ms`);
+  context.log(
+    `job ${record.id} source=${record.request.image_source} seed=${request.seed} ${png ? 'completed' : 'failed'} in ${Date.now() - startedMs} ms`,
+  );
   context.store.finished(job);
   await callBack(job, png, context);
 }
@@ -71,7 +73,11 @@ async function callBack(job: Job, png: Buffer | undefined, context: JobContext):
   const completesLate = record.status === 'processing'; // callback-before-completed: the record catches up afterwards
   const silent = !request.callback_url || faults.has(succeeded ? 'callback-never-sent' : 'failure-never-calls-back');
   if (!silent) {
-    const payload = { ...record, status: succeeded ? ('completed' as const) : record.status, completed_at: record.completed_at ?? isoNow() };
+    const payload = {
+      ...record,
+      status: succeeded ? ('completed' as const) : record.status,
+      completed_at: record.completed_at ?? isoNow(),
+    };
     const delivery = await sendCallback({ ...job, record: payload }, png, context.serviceUrl, context.callbackTimeoutMs, faults);
     if (!faults.has('callback-not-recorded')) record.callback = delivery;
   }

@@ -42,7 +42,9 @@ export async function startReferenceMiner(overrides: MinerOverrides = {}, log: (
     route(request, response).catch((error: Error) => {
       if (faults.has('bad-image-500')) {
         response.writeHead(500, { 'content-type': 'text/plain' });
-        response.end(`Traceback (most recent call last):\n  File "miner_server.py", line 412, in edit\nPIL.UnidentifiedImageError: ${error.message}`);
+        response.end(
+          `Traceback (most recent call last):\n  File "miner_server.py", line 412, in edit\nPIL.UnidentifiedImageError: ${error.message}`,
+        );
       } else if (!response.headersSent) answerJson(response, 400, { detail: error.message });
       else response.end();
     });

@@ -17,17 +17,34 @@ const UNSAFE_JOB_ID = /[/\\\0]|\.\./;
 /** POST /edit up to the queue: validation, the image source, and the job record. An Answer means refused. */
 export async function admitEdit(body: unknown, store: JobStore, faults: Faults): Promise<Job | Answer> {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
-    return { status: 422, body: { detail: [{ loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', type: 'model_attributes_type', input: body }] } };
+    return {
+      status: 422,
+      body: {
+        detail: [
+          {
+            loc: ['body'],
+            msg: 'Input should be a valid dictionary or object to extract fields from',
+            type: 'model_attributes_type',
+            input: body,
+          },
+        ],
+      },
+    };
   const fields = loosened(body as Record<string, unknown>, faults);
   const parsed = EditRequestSchema.safeParse(fields);
   if (!parsed.success) return { status: 422, body: { detail: toFastApiDetail(parsed.error.issues, fields) } };
   const request = parsed.data;
 
   const requestedId = faults.has('client-job-id-ignored') ? undefined : request.job_id;
-  if (requestedId !== undefined && requestedId !== null && (UNSAFE_JOB_ID.test(requestedId) || requestedId.length > 128 || requestedId.length === 0))
+  if (
+    requestedId !== undefined &&
+    requestedId !== null &&
+    (UNSAFE_JOB_ID.test(requestedId) || requestedId.length > 128 || requestedId.length === 0)
+  )
     return refuse('job_id must be 1 to 128 characters without path separators or ".."');
   const id = requestedId ?? `edit-${randomUUID()}`;
-  if (store.isLive(id) && !faults.has('duplicate-job-id-accepted')) return { status: 409, body: { detail: `Job ${id} is already queued or processing` } };
+  if (store.isLive(id) && !faults.has('duplicate-job-id-accepted'))
+    return { status: 409, body: { detail: `Job ${id} is already queued or processing` } };
 
   let plan: InputPlan;
   try {

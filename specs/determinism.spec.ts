@@ -33,11 +33,15 @@ test('another seed changes more than 1 % of the pixels', async ({ miner }) => {
 test('each of three prompts edits deterministically, and each gives its own image', async ({ miner }) => {
   const runs = await Promise.all(
     PROMPTS.map((prompt, i) =>
-      Promise.all([miner.edit({ prompt, seed: SEED }, `prompt ${i + 1} run 1`), miner.edit({ prompt, seed: SEED }, `prompt ${i + 1} run 2`)]),
+      Promise.all([
+        miner.edit({ prompt, seed: SEED }, `prompt ${i + 1} run 1`),
+        miner.edit({ prompt, seed: SEED }, `prompt ${i + 1} run 2`),
+      ]),
     ),
   );
   for (const [i, [first, second]] of runs.entries())
     await test.step(`prompt ${i + 1} "${PROMPTS[i]}" is deterministic`, () => expect.soft(second).toBeSameImageAs(first));
+
   await test.step('the prompts give different images', async () => {
     await expect.soft(runs[1]![0]).toDifferVisiblyFrom(runs[0]![0]);
     await expect.soft(runs[2]![0]).toDifferVisiblyFrom(runs[0]![0]);
@@ -53,10 +57,12 @@ test('each of three guidance and steps sets edits deterministically, and each pa
   );
   for (const [i, [first, second]] of runs.entries()) {
     const { guidance_scale, num_inference_steps } = PARAMETER_SETS[i]!;
+
     await test.step(`guidance ${guidance_scale}, ${num_inference_steps} steps is deterministic`, () =>
-      expect.soft(second).toBeSameImageAs(first),
-    );
+      expect.soft(second).toBeSameImageAs(first));
   }
+
   await test.step('num_inference_steps changes the output', () => expect.soft(runs[1]![0]).toDifferVisiblyFrom(runs[0]![0]));
+
   await test.step('guidance_scale changes the output', () => expect.soft(runs[2]![0]).toDifferVisiblyFrom(runs[0]![0]));
 });

@@ -24,8 +24,17 @@ test('a completed job calls back once, already completed, with its job_id, the s
   else expect(receipt.imageSize, 'image part size vs /edit/result').toBe(outcome.png.length);
   expect(await callbacks.received(outcome.jobId), 'callbacks received for this job').toHaveLength(1);
 
-  const delivery = await miner.waitForRecord(outcome.jobId, (r) => r.callback ?? undefined, 'a recorded callback delivery', callbacks.timeoutMs);
-  expect(delivery, 'the callback delivery on the job record').toMatchObject({ status: 'delivered', status_code: 200, payload_status: 'completed' });
+  const delivery = await miner.waitForRecord(
+    outcome.jobId,
+    (r) => r.callback ?? undefined,
+    'a recorded callback delivery',
+    callbacks.timeoutMs,
+  );
+  expect(delivery, 'the callback delivery on the job record').toMatchObject({
+    status: 'delivered',
+    status_code: 200,
+    payload_status: 'completed',
+  });
 });
 
 test('a job that fails calls back status=failed with its error and no image', async ({ miner, callbacks, sample, settings }) => {
@@ -48,14 +57,23 @@ test('a job that fails calls back status=failed with its error and no image', as
 test('past its expiry a finished job sends no callback and records "expired"', async ({ miner, callbacks }) => {
   const expiry = new Date(Date.now() - 60 * 60 * 1000).toISOString();
   const outcome = await miner.edit({ seed: 33, expiry }, 'result of an expired job');
-  const delivery = await miner.waitForRecord(outcome.jobId, (r) => r.callback ?? undefined, 'a recorded callback outcome', callbacks.timeoutMs);
+  const delivery = await miner.waitForRecord(
+    outcome.jobId,
+    (r) => r.callback ?? undefined,
+    'a recorded callback outcome',
+    callbacks.timeoutMs,
+  );
   expect(delivery.status, 'callback status on the record of an expired job').toBe('expired');
   expect(await callbacks.received(outcome.jobId), 'callbacks received for an expired job').toEqual([]);
 });
 
 test('invalid edits are refused at submission with 400 or 422 and never become jobs', async ({ miner, callbacks }) => {
   const cases = [
-    { what: 'image_b64 that is not an image', fields: { image_b64: Buffer.from('plain text, not an image').toString('base64') }, status: 400 },
+    {
+      what: 'image_b64 that is not an image',
+      fields: { image_b64: Buffer.from('plain text, not an image').toString('base64') },
+      status: 400,
+    },
     { what: 'guidance_scale above 20', fields: { guidance_scale: 25 }, status: 422, loc: ['body', 'guidance_scale'] },
     { what: 'num_inference_steps of 0', fields: { num_inference_steps: 0 }, status: 422, loc: ['body', 'num_inference_steps'] },
   ] as const;

@@ -6,6 +6,7 @@ import { expect, test } from '../fixtures/index.ts';
 
 // The later protocol dropped reference_job_id (it ignores the field), so these checks would mislead there.
 const SEED_PROTOCOL_ONLY = 'this miner speaks the later protocol only (image_url, no reference_job_id)';
+
 test.beforeEach(({ protocol }) => test.skip(!protocol.referenceJobId, SEED_PROTOCOL_ONLY));
 
 const CHAIN = [

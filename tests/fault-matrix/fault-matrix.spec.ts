@@ -18,7 +18,10 @@ test('the healthy reference miner, started by the config itself, passes every sp
   expect(attachments(SAME_REQUEST), 'the report shows the input and both outputs').toEqual(
     expect.arrayContaining(['input.png', 'first run.png', 'second run.png']),
   );
-  expect(attachments(CALLBACK).filter((name) => /^callback 1 e2e-.*\.json$/.test(name)), 'the report shows the callback body').toHaveLength(1);
+  expect(
+    attachments(CALLBACK).filter((name) => /^callback 1 e2e-.*\.json$/.test(name)),
+    'the report shows the callback body',
+  ).toHaveLength(1);
 
   const caught = new Set(FAULT_CASES.map((c) => c.test));
   const uncaught = run.tests.map((t) => t.title.split(' › ').at(-1)!).filter((title) => !caught.has(title));
@@ -28,8 +31,14 @@ test('the healthy reference miner, started by the config itself, passes every sp
 test('every fault is in the matrix, or waits for the spec named beside it', () => {
   const known = new Set(Object.keys(FAULTS));
   const listed = [...FAULT_CASES.map((c) => c.fault), ...Object.keys(FAULTS_AWAITING_A_SPEC)];
-  expect(listed.filter((f) => !known.has(f)), 'faults the reference miner does not have').toEqual([]);
-  expect([...known].filter((f) => !listed.includes(f)), 'faults neither caught nor awaiting a spec').toEqual([]);
+  expect(
+    listed.filter((f) => !known.has(f)),
+    'faults the reference miner does not have',
+  ).toEqual([]);
+  expect(
+    [...known].filter((f) => !listed.includes(f)),
+    'faults neither caught nor awaiting a spec',
+  ).toEqual([]);
 });
 
 for (const { fault, spec, test: title, because } of FAULT_CASES) {
@@ -41,7 +50,8 @@ for (const { fault, spec, test: title, because } of FAULT_CASES) {
     expect(target, `"${title}" did not run:\n${run.output}`).toBeDefined();
     expect(target!.outcome, `"${title}" should fail against ${fault}`).toBe('unexpected');
     expect(target!.errors).toMatch(because);
-    if (fault === 'unstable-pixels') expect(target!.attachments, 'a diff picture for differing pixels').toContain('diff first run vs second run.png');
+    if (fault === 'unstable-pixels')
+      expect(target!.attachments, 'a diff picture for differing pixels').toContain('diff first run vs second run.png');
   });
 }
 

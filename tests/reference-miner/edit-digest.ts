@@ -3,10 +3,18 @@ import sharp from 'sharp';
 import { sampleImage } from '../../fixtures/images/index.ts';
 import { editPixels, encodePng, type EditParameters, type RgbImage } from '../../reference-miner/edit-engine.ts';
 
-export const BASE_PARAMETERS: EditParameters = { prompt: 'Make the sky a warm sunset orange', seed: 42, guidanceScale: 2.5, numInferenceSteps: 28 };
+export const BASE_PARAMETERS: EditParameters = {
+  prompt: 'Make the sky a warm sunset orange',
+  seed: 42,
+  guidanceScale: 2.5,
+  numInferenceSteps: 28,
+};
 
 export async function sampleRgb(width = 256, height = 256, variant = 0): Promise<RgbImage> {
-  const { data, info } = await sharp(await sampleImage({ width, height, variant })).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(await sampleImage({ width, height, variant }))
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return { width: info.width, height: info.height, data };
 }
 

@@ -14,7 +14,11 @@ test('GET / names the service and its endpoints; unknown routes 404, wrong metho
   expect((await miner.get('/edit')).status).toBe(405);
 });
 
-test('GET /health reports kontext_edit loaded, or disabled when editing is off, which makes POST /edit 503', async ({ miner, startMiner, imageB64 }) => {
+test('GET /health reports kontext_edit loaded, or disabled when editing is off, which makes POST /edit 503', async ({
+  miner,
+  startMiner,
+  imageB64,
+}) => {
   const health = HealthSchema.parse((await miner.get('/health')).json);
   expect(health.services.kontext_edit).toBe('loaded');
   const disabled = await startMiner({ enableKontextEdit: false });
@@ -27,7 +31,19 @@ test('GET /health reports kontext_edit loaded, or disabled when editing is off, 
 test('GET /openapi.json lists the edit request fields of both protocol revisions', async ({ miner }) => {
   const document = (await miner.get('/openapi.json')).json;
   expect(Object.keys(document.components.schemas.EditRequest.properties)).toEqual(
-    expect.arrayContaining(['prompt', 'seed', 'image_b64', 'reference_job_id', 'image_url', 'guidance_scale', 'num_inference_steps', 'job_id', 'callback_url', 'callback_secret', 'expiry']),
+    expect.arrayContaining([
+      'prompt',
+      'seed',
+      'image_b64',
+      'reference_job_id',
+      'image_url',
+      'guidance_scale',
+      'num_inference_steps',
+      'job_id',
+      'callback_url',
+      'callback_secret',
+      'expiry',
+    ]),
   );
   expect(document.components.schemas.EditRequest.required).toEqual(expect.arrayContaining(['prompt', 'seed']));
 });
@@ -77,7 +93,11 @@ test('POST /edit with malformed JSON or a body that is no object answers 422', a
 for (const [what, body, detail] of [
   ['no image source', { prompt: 'x', seed: 1 }, /image_b64 or reference_job_id/],
   ['image_b64 that is not base64', { prompt: 'x', seed: 1, image_b64: '%%%not base64%%%' }, /not valid base64/],
-  ['image_b64 that is not an image', { prompt: 'x', seed: 1, image_b64: Buffer.from('plain text').toString('base64') }, /not a PNG, JPEG or WebP/],
+  [
+    'image_b64 that is not an image',
+    { prompt: 'x', seed: 1, image_b64: Buffer.from('plain text').toString('base64') },
+    /not a PNG, JPEG or WebP/,
+  ],
   ['a missing reference without fallback', { prompt: 'x', seed: 1, reference_job_id: 'edit-missing' }, /edit-missing not found/],
   ['a job_id that escapes the output folder', { prompt: 'x', seed: 1, job_id: '../../etc/passwd' }, /path separators/],
   ['a job_id longer than 128 characters', { prompt: 'x', seed: 1, job_id: 'j'.repeat(129) }, /1 to 128 characters/],
@@ -107,7 +127,10 @@ test('a job_id still queued or processing answers 409; a finished one may be reu
   expect((await miner.record('client-job-1')).request.seed).toBe(2);
 });
 
-test('the status record carries every field of the protocol, and the result is served twice as the same PNG', async ({ miner, imageB64 }) => {
+test('the status record carries every field of the protocol, and the result is served twice as the same PNG', async ({
+  miner,
+  imageB64,
+}) => {
   const { record, png } = await miner.run({ prompt: 'x', seed: 7, image_b64: imageB64, job_id: 'record-1', callback_secret: 's' });
   expect(record).toMatchObject({
     id: 'record-1',
@@ -115,7 +138,15 @@ test('the status record carries every field of the protocol, and the result is s
     result_url: '/edit/result/record-1',
     image_url: expect.stringMatching(/\/images\/edits\/record-1\.png$/),
     output_path: expect.stringMatching(/edits\/record-1\.png$/),
-    request: { prompt: 'x', seed: 7, guidance_scale: 2.5, num_inference_steps: 28, image_source: 'base64', callback_secret_provided: true, reference_job_id: null },
+    request: {
+      prompt: 'x',
+      seed: 7,
+      guidance_scale: 2.5,
+      num_inference_steps: 28,
+      image_source: 'base64',
+      callback_secret_provided: true,
+      reference_job_id: null,
+    },
   });
   expect(record.started_at && record.completed_at).toBeTruthy();
   const result = await miner.get('/edit/result/record-1');
@@ -125,7 +156,7 @@ test('the status record carries every field of the protocol, and the result is s
   expect((await miner.get('/jobs')).json.jobs[0].id).toBe('record-1');
 });
 
-test('unknown ids answer 404 for status and result; an unfinished job\'s result answers 400', async ({ startMiner, imageB64 }) => {
+test("unknown ids answer 404 for status and result; an unfinished job's result answers 400", async ({ startMiner, imageB64 }) => {
   const miner = await startMiner({ editLatencyMs: 400 });
   expect((await miner.get('/edit/status/nope')).status).toBe(404);
   expect((await miner.get('/edit/result/nope')).status).toBe(404);
@@ -134,7 +165,10 @@ test('unknown ids answer 404 for status and result; an unfinished job\'s result 
   expect((await miner.get(`/edit/result/${json.job_id}`)).status).toBe(400);
 });
 
-test('after JOB_RECORD_TTL_SECONDS a completed record answers "job record cleaned up", a failed one 404', async ({ startMiner, imageB64 }) => {
+test('after JOB_RECORD_TTL_SECONDS a completed record answers "job record cleaned up", a failed one 404', async ({
+  startMiner,
+  imageB64,
+}) => {
   const miner = await startMiner({ jobRecordTtlSeconds: 0.2 });
   const done = await miner.run({ prompt: 'x', seed: 1, image_b64: imageB64 });
   const truncated = Buffer.from(imageB64, 'base64').subarray(0, 200).toString('base64');
@@ -146,8 +180,11 @@ test('after JOB_RECORD_TTL_SECONDS a completed record answers "job record cleane
 });
 
 async function waitForStatus(miner: MinerUnderTest, id: string, done: (answer: Answer) => boolean): Promise<Answer> {
-  return waitUntil(async () => {
-    const answer = await miner.get(`/edit/status/${id}`);
-    return done(answer) ? answer : undefined;
-  }, { timeoutMs: 5_000, describe: () => `the record of ${id} was not cleaned up` });
+  return waitUntil(
+    async () => {
+      const answer = await miner.get(`/edit/status/${id}`);
+      return done(answer) ? answer : undefined;
+    },
+    { timeoutMs: 5_000, describe: () => `the record of ${id} was not cleaned up` },
+  );
 }

@@ -37,7 +37,10 @@ test('shared-buffer-race: overlapping jobs corrupt each other; alone, each is ri
   const differing = await Promise.all(
     raced.map(async (r, i) => comparePixels(await decodePixels(r.png!), await decodePixels(expected[i]!.png!)).differingPixels),
   );
-  expect(differing.some((count) => count > 0), 'an overlapping job shows the other job\'s pixels').toBe(true);
+  expect(
+    differing.some((count) => count > 0),
+    "an overlapping job shows the other job's pixels",
+  ).toBe(true);
   const alone = await faulty.run(bodies[0]!);
   expect(alone.png!.equals(expected[0]!.png!)).toBe(true);
 });

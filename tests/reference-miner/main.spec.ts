@@ -16,10 +16,25 @@ function startMain(env: Record<string, string>) {
   return { child, output };
 }
 
-test('the real miner\'s variables configure it, with the real defaults', () => {
-  expect(readMinerConfig({})).toMatchObject({ host: '0.0.0.0', port: 8091, enableKontextEdit: false, outputDir: './output', inferenceWorkers: 1, inferenceQueueMaxsize: 0, callbackTimeoutSeconds: 30, jobRecordTtlSeconds: 300, faults: [] });
+test("the real miner's variables configure it, with the real defaults", () => {
+  expect(readMinerConfig({})).toMatchObject({
+    host: '0.0.0.0',
+    port: 8091,
+    enableKontextEdit: false,
+    outputDir: './output',
+    inferenceWorkers: 1,
+    inferenceQueueMaxsize: 0,
+    callbackTimeoutSeconds: 30,
+    jobRecordTtlSeconds: 300,
+    faults: [],
+  });
   expect(
-    readMinerConfig({ MINER_SERVER_PORT: '9000', ENABLE_KONTEXT_EDIT: 'true', INFERENCE_WORKERS: '2', MINER_FAULTS: 'seed-ignored, result-missing' }),
+    readMinerConfig({
+      MINER_SERVER_PORT: '9000',
+      ENABLE_KONTEXT_EDIT: 'true',
+      INFERENCE_WORKERS: '2',
+      MINER_FAULTS: 'seed-ignored, result-missing',
+    }),
   ).toMatchObject({ port: 9000, enableKontextEdit: true, inferenceWorkers: 2, faults: ['seed-ignored', 'result-missing'] });
 });
 
@@ -27,7 +42,11 @@ for (const [variable, value, says] of [
   ['MINER_SERVER_PORT', 'eighty', /MINER_SERVER_PORT="eighty" is not accepted/],
   ['ENABLE_KONTEXT_EDIT', 'sure', /ENABLE_KONTEXT_EDIT="sure" is not accepted/],
   ['INFERENCE_WORKERS', '0', /INFERENCE_WORKERS="0" is not accepted/],
-  ['MINER_FAULTS', 'seed-ignored,nope', /MINER_FAULTS="seed-ignored,nope" is not accepted \(known faults are unstable-pixels, .*\): fix MINER_FAULTS/],
+  [
+    'MINER_FAULTS',
+    'seed-ignored,nope',
+    /MINER_FAULTS="seed-ignored,nope" is not accepted \(known faults are unstable-pixels, .*\): fix MINER_FAULTS/,
+  ],
 ] as const) {
   test(`a bad ${variable} stops the miner with one sentence and exit code 1`, async () => {
     const { child, output } = startMain({ [variable]: value });
@@ -38,17 +57,29 @@ for (const [variable, value, says] of [
   });
 }
 
-test('npm run miner\'s entry listens, answers /health, logs one line per job, and stops on SIGTERM', async ({ imageB64 }, testInfo) => {
-  const { child, output } = startMain({ MINER_SERVER_HOST: '127.0.0.1', MINER_SERVER_PORT: '0', ENABLE_KONTEXT_EDIT: 'true', OUTPUT_DIR: testInfo.outputPath('out') });
+test("npm run miner's entry listens, answers /health, logs one line per job, and stops on SIGTERM", async ({ imageB64 }, testInfo) => {
+  const { child, output } = startMain({
+    MINER_SERVER_HOST: '127.0.0.1',
+    MINER_SERVER_PORT: '0',
+    ENABLE_KONTEXT_EDIT: 'true',
+    OUTPUT_DIR: testInfo.outputPath('out'),
+  });
   try {
-    const url = await waitUntil(async () => /listening on (http:\/\/\S+)/.exec(output.stdout)?.[1], {
+    const url = await waitUntil(() => /listening on (http:\/\/\S+)/.exec(output.stdout)?.[1], {
       timeoutMs: 15_000,
       describe: () => `the miner printed no listening line: ${output.stdout}${output.stderr}`,
     });
     expect(output.stdout).toContain('(kontext edit enabled, faults: none)');
     expect((await (await fetch(`${url}/health`)).json()).services.kontext_edit).toBe('loaded');
-    await fetch(`${url}/edit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'x', seed: 1, image_b64: imageB64, job_id: 'logged-job' }) });
-    await waitUntil(async () => (output.stdout.includes('job logged-job') ? true : undefined), { timeoutMs: 10_000, describe: () => `no log line for the job: ${output.stdout}` });
+    await fetch(`${url}/edit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'x', seed: 1, image_b64: imageB64, job_id: 'logged-job' }),
+    });
+    await waitUntil(() => (output.stdout.includes('job logged-job') ? true : undefined), {
+      timeoutMs: 10_000,
+      describe: () => `no log line for the job: ${output.stdout}`,
+    });
     expect(output.stdout).toMatch(/job logged-job source=base64 seed=1 completed in \d+ ms/);
   } finally {
     child.kill('SIGTERM');

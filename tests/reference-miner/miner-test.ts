@@ -6,6 +6,7 @@ import { waitUntil } from '../../fixtures/wait-until.ts';
 import type { MinerOverrides } from '../../reference-miner/config.ts';
 import { startReferenceMiner, type RunningMiner } from '../../reference-miner/server.ts';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read any JSON answer
 export type Answer = { status: number; contentType: string; bytes: Buffer; json: any };
 
 /** A reference miner under test, spoken to over plain HTTP. */
@@ -38,7 +39,7 @@ export class MinerUnderTest {
 
   async record(id: string): Promise<JobRecord> {
     const answer = await this.get(`/edit/status/${encodeURIComponent(id)}`);
-    expect(answer.status, `status of ${id}: ${answer.bytes}`).toBe(200);
+    expect(answer.status, `status of ${id}: ${answer.bytes.toString()}`).toBe(200);
     return JobRecordSchema.parse(answer.json);
   }
 
@@ -54,7 +55,7 @@ export class MinerUnderTest {
   /** Submits an edit that must be accepted and waits for its end. */
   async run(body: object): Promise<{ record: JobRecord; png: Buffer | undefined }> {
     const accepted = await this.edit(body);
-    expect(accepted.status, `POST /edit: ${accepted.bytes}`).toBe(200);
+    expect(accepted.status, `POST /edit: ${accepted.bytes.toString()}`).toBe(200);
     const record = await this.waitForEnd(accepted.json.job_id);
     const png = record.status === 'completed' ? (await this.get(`/edit/result/${record.id}`)).bytes : undefined;
     return { record, png };

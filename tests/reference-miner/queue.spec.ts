@@ -10,10 +10,13 @@ test('INFERENCE_WORKERS=2 runs two jobs at once; one worker runs them one after 
     const miner = await startMiner({ inferenceWorkers: workers, editLatencyMs: 400 });
     const ids = [`w${workers}-a`, `w${workers}-b`];
     for (const job_id of ids) expect((await miner.edit({ prompt: 'x', seed: 1, image_b64: imageB64, job_id })).status).toBe(200);
-    const seen = await waitUntil(async () => {
-      const now = await statuses(miner, ids);
-      return now.includes('processing') ? now : undefined;
-    }, { timeoutMs: 5_000, describe: () => 'no job started processing' });
+    const seen = await waitUntil(
+      async () => {
+        const now = await statuses(miner, ids);
+        return now.includes('processing') ? now : undefined;
+      },
+      { timeoutMs: 5_000, describe: () => 'no job started processing' },
+    );
     expect(seen, `with ${workers} worker(s)`).toEqual(workers === 2 ? ['processing', 'processing'] : ['processing', 'queued']);
   }
 });

@@ -3,7 +3,7 @@ import { CallbackReceiver } from '../../fixtures/callback-receiver/callback-rece
 import { withReferenceMiner } from '../support/with-reference-miner.ts';
 import { runSuite } from './run-suite.ts';
 
-test('with ASYNC_USE_EXTERNAL_CALLBACK=true the callback specs read an external receiver\'s GET /callbacks', async () => {
+test("with ASYNC_USE_EXTERNAL_CALLBACK=true the callback specs read an external receiver's GET /callbacks", async () => {
   const external = await CallbackReceiver.start({ host: '127.0.0.1', port: 0 });
   try {
     const run = await withReferenceMiner({ faults: [] }, (minerUrl) =>
@@ -12,7 +12,9 @@ test('with ASYNC_USE_EXTERNAL_CALLBACK=true the callback specs read an external 
         args: ['specs/edit-callback.spec.ts'],
       }),
     );
-    expect(run.output).toContain(`rule external: ASYNC_USE_EXTERNAL_CALLBACK=true: callbacks go to the external receiver at ${external.baseUrl}`);
+    expect(run.output).toContain(
+      `rule external: ASYNC_USE_EXTERNAL_CALLBACK=true: callbacks go to the external receiver at ${external.baseUrl}`,
+    );
     expect(run.tests.map((t) => `${t.title}: ${t.outcome}\n${t.errors}`).filter((t) => !t.includes(': expected'))).toEqual([]);
     expect(run.tests.length).toBeGreaterThanOrEqual(4);
     expect(external.received().length, 'callbacks the external receiver got').toBeGreaterThanOrEqual(2);

@@ -43,7 +43,7 @@ test('a miner with editing disabled fails the run telling to set ENABLE_KONTEXT_
   }
 });
 
-test('a /health that is not the miner\'s says what came and what to check', async () => {
+test("a /health that is not the miner's says what came and what to check", async () => {
   const notAMiner = await startStubHealth(200, '<html>nginx welcome</html>');
   try {
     const run = await runSuite({ env: { ASYNC_MINER_URL: notAMiner.url } });

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import { z } from 'zod';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -48,7 +49,10 @@ type JsonReportSuite = {
   specs: {
     title: string;
     file: string;
-    tests: { status: string; results: { status: string; errors: { message?: string }[]; attachments: { name: string; contentType: string }[] }[] }[];
+    tests: {
+      status: string;
+      results: { status: string; errors: { message?: string }[]; attachments: { name: string; contentType: string }[] }[];
+    }[];
   }[];
   suites: JsonReportSuite[];
 };
@@ -62,7 +66,13 @@ export type SuiteRun = { exitCode: number; output: string; tests: SuiteTestResul
 export async function runSuite(options: { env?: Record<string, string>; args?: string[] }): Promise<SuiteRun> {
   const workDir = mkdtempSync(path.join(tmpdir(), 'suite-run-'));
   const reportFile = path.join(workDir, 'report.json');
-  const env: NodeJS.ProcessEnv = { ...inheritedEnv(), ...FAST_DEADLINES, FORCE_COLOR: '0', PLAYWRIGHT_JSON_OUTPUT_FILE: reportFile, ...options.env };
+  const env: NodeJS.ProcessEnv = {
+    ...inheritedEnv(),
+    ...FAST_DEADLINES,
+    FORCE_COLOR: '0',
+    PLAYWRIGHT_JSON_OUTPUT_FILE: reportFile,
+    ...options.env,
+  };
   const args = [PLAYWRIGHT_CLI, 'test', '--reporter=json', `--output=${path.join(workDir, 'results')}`, ...(options.args ?? [])];
   const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -100,15 +110,11 @@ function readReport(reportFile: string): SuiteTestResult[] {
           file: spec.file,
           title: [...titles, spec.title].join(' › '),
           outcome: t.status,
-          errors: t.results.flatMap((r) => r.errors.map((e) => stripAnsi(e.message ?? ''))).join('\n'),
+          errors: t.results.flatMap((r) => r.errors.map((e) => stripVTControlCharacters(e.message ?? ''))).join('\n'),
           attachments: t.results.flatMap((r) => r.attachments.map((a) => a.name)),
         });
     for (const child of suite.suites) visit(child, [...titles, child.title]);
   };
   for (const suite of report.suites) visit(suite, []);
   return results;
-}
-
-function stripAnsi(text: string): string {
-  return text.replace(/\x1b\[[0-9;]*m/g, '');
 }

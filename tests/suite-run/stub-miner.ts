@@ -8,7 +8,12 @@ export function startStubHealth(status: number, body: string) {
 }
 
 const health = (kontextEdit: string) =>
-  JSON.stringify({ status: 'healthy', timestamp: '2025-01-31T12:00:00', services: { inference: 'loaded', kontext_edit: kontextEdit }, config: {} });
+  JSON.stringify({
+    status: 'healthy',
+    timestamp: '2025-01-31T12:00:00',
+    services: { inference: 'loaded', kontext_edit: kontextEdit },
+    config: {},
+  });
 
 export const HEALTH_WITH_EDITING_DISABLED = health('disabled');
 export const HEALTH_WITH_EDITING_ENABLED = health('loaded');

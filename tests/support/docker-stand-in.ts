@@ -37,7 +37,9 @@ esac`;
 }
 
 export function networkInspectJson(name: string, gateway: string): string {
-  return JSON.stringify([{ Name: name, Driver: 'bridge', IPAM: { Driver: 'default', Config: [{ Subnet: '172.18.0.0/16', Gateway: gateway }] } }]);
+  return JSON.stringify([
+    { Name: name, Driver: 'bridge', IPAM: { Driver: 'default', Config: [{ Subnet: '172.18.0.0/16', Gateway: gateway }] } },
+  ]);
 }
 
 function quote(text: string): string {

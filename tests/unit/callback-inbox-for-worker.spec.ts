@@ -12,7 +12,11 @@ const suite = (callback: Partial<SuiteContext['callback']>): SuiteContext => ({
 });
 
 test('behind a Docker gateway the receiver binds every interface and hands out the gateway address', async () => {
-  const inbox = await openCallbackInbox(readSettings({}), suite({ publicHost: '172.18.0.1', bindHost: '0.0.0.0', rule: 'docker-detected' }), 0);
+  const inbox = await openCallbackInbox(
+    readSettings({}),
+    suite({ publicHost: '172.18.0.1', bindHost: '0.0.0.0', rule: 'docker-detected' }),
+    0,
+  );
   try {
     const url = new URL(inbox.callbackUrl('job-1'));
     expect(url.hostname).toBe('172.18.0.1');

@@ -30,7 +30,12 @@ function failedFields(jobId: string): Record<string, string> {
 }
 
 /** POSTs a callback as the miner does on success: multipart, the image as file part `image`. */
-function postMultipart(url: string, fields: Record<string, string>, image?: Buffer, headers: Record<string, string> = {}): Promise<Response> {
+function postMultipart(
+  url: string,
+  fields: Record<string, string>,
+  image?: Buffer,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
   if (image) form.append('image', new Blob([new Uint8Array(image)], { type: 'image/png' }), `${fields.job_id}.png`);
@@ -128,7 +133,9 @@ test.describe('recording callbacks', () => {
     );
     expect(empty).toMatchObject({ encoding: 'other', bodySize: 0 });
     expect(empty!.parseError).toContain('came with the content-type "text/plain;charset=UTF-8" and an empty buffer (0 bytes)');
-    expect(brokenJson!.parseError).toBe('The body is declared application/json but is not JSON; it holds 9 bytes of text beginning `{not json`.');
+    expect(brokenJson!.parseError).toBe(
+      'The body is declared application/json but is not JSON; it holds 9 bytes of text beginning `{not json`.',
+    );
     expect(after).toMatchObject({ jobId: 'after', problem: undefined });
   });
 
@@ -164,7 +171,9 @@ test.describe('recording callbacks', () => {
     await postMultipart(receiver.callbackUrl(), { job_id: 'odder', status: 'done' });
     const [odd, odder] = receiver.received();
     expect(odd).toMatchObject({ fields: { job_id: 'odd', status: 'completed', completed_at: 'yesterday' }, parsed: undefined });
-    expect(odd!.schemaError).toBe('completed_at is "yesterday", not an ISO-8601 date-time such as 2025-01-31T12:00:00.000000, image_url is missing');
+    expect(odd!.schemaError).toBe(
+      'completed_at is "yesterday", not an ISO-8601 date-time such as 2025-01-31T12:00:00.000000, image_url is missing',
+    );
     expect(odd!.problem).toBe(
       'The callback for job odd breaks the protocol: its fields break the protocol: completed_at is "yesterday", not an ISO-8601 date-time such as 2025-01-31T12:00:00.000000, image_url is missing; it has no image file part.',
     );
@@ -275,10 +284,9 @@ test.describe('waiting', () => {
 
   test('reset rejects pending waits and forgets what came', async ({ receiver }) => {
     await postMultipart(receiver.callbackUrl(), completedFields('old'), PNG);
-    const pending = [
-      receiver.waitForCallback('x', { timeoutMs: 30_000 }),
-      receiver.waitForCallback('y', { timeoutMs: 30_000 }),
-    ].map((wait) => wait.catch((e: Error) => e.message));
+    const pending = [receiver.waitForCallback('x', { timeoutMs: 30_000 }), receiver.waitForCallback('y', { timeoutMs: 30_000 })].map(
+      (wait) => wait.catch((e: Error) => e.message),
+    );
     receiver.reset();
     expect(await Promise.all(pending)).toEqual([
       'Callback for job x was not received before the test finished.',
@@ -290,7 +298,7 @@ test.describe('waiting', () => {
 });
 
 test.describe('programmed answers', () => {
-  test('respondWith makes one job\'s callback answer 500; others still get 200', async ({ receiver }) => {
+  test("respondWith makes one job's callback answer 500; others still get 200", async ({ receiver }) => {
     receiver.respondWith('broken', 500);
     const broken = await postMultipart(receiver.callbackUrl(), completedFields('broken'), PNG);
     expect(broken.status).toBe(500);
@@ -309,7 +317,7 @@ test.describe('programmed answers', () => {
     receiver.respondWith('hooked', {
       status: 202,
       body: { ok: 1 },
-      beforeAnswer: async (receipt) => {
+      beforeAnswer: (receipt) => {
         seenBeforeAnswer = { answered, receipt };
       },
     });
@@ -329,7 +337,7 @@ test.describe('programmed answers', () => {
 });
 
 test.describe('listing', () => {
-  test('GET /callbacks lists in the original receiver\'s shape', async ({ receiver }) => {
+  test("GET /callbacks lists in the original receiver's shape", async ({ receiver }) => {
     await postMultipart(receiver.callbackUrl(), completedFields('listed-1'), PNG, { 'X-Callback-Secret': 'abc' });
     await postUrlencoded(receiver.callbackUrl(), failedFields('listed-2'));
     const answer = await fetch(`${receiver.baseUrl}/callbacks`);
@@ -422,7 +430,7 @@ test.describe('external receiver', () => {
     expect(await pending).toBe('Callback for job never was not received before the test finished.');
   });
 
-  test('a listing that is not the receiver\'s ends the wait at once with a sentence', async () => {
+  test("a listing that is not the receiver's ends the wait at once with a sentence", async () => {
     const server = createServer((_, response) => response.writeHead(200, { 'content-type': 'text/html' }).end('<html>hello</html>'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

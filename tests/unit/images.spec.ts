@@ -115,7 +115,12 @@ test.describe('decodePixels', () => {
     const grey = await sharp({ create }).removeAlpha().toColourspace('b-w').png().toBuffer();
     const palette = await sharp({ create }).removeAlpha().png({ palette: true }).toBuffer();
     const jpeg = await sharp({ create }).removeAlpha().jpeg({ quality: 100 }).toBuffer();
-    for (const [name, bytes] of [['rgba', rgba], ['grey', grey], ['palette', palette], ['jpeg', jpeg]] as const) {
+    for (const [name, bytes] of [
+      ['rgba', rgba],
+      ['grey', grey],
+      ['palette', palette],
+      ['jpeg', jpeg],
+    ] as const) {
       const image = await decodePixels(bytes);
       expect({ name, width: image.width, height: image.height, channels: image.channels, length: image.data.length }).toEqual({
         name,
@@ -143,7 +148,9 @@ test.describe('decodePixels', () => {
     await expect(decodePixels(Buffer.from([0, 1, 2, 0xff, 0x41]))).rejects.toThrow('but got 5 bytes beginning 00 01 02 ff 41 ("....A")');
     await expect(decodePixels(Buffer.alloc(0))).rejects.toThrow('but got an empty buffer (0 bytes)');
     const png = await sampleImage();
-    await expect(decodePixels(png.subarray(0, png.length >> 1))).rejects.toThrow(/start like one and do not decode \(.+\): the file is truncated or corrupt/);
+    await expect(decodePixels(png.subarray(0, png.length >> 1))).rejects.toThrow(
+      /start like one and do not decode \(.+\): the file is truncated or corrupt/,
+    );
   });
 
   test('describeBytes shows long text with an ellipsis', () => {
@@ -181,7 +188,10 @@ test.describe('digests and comparisons', () => {
       totalPixels: 16,
       ratio: 1,
       maxChannelDelta: 255,
-      sizes: [{ width: 4, height: 4 }, { width: 8, height: 2 }],
+      sizes: [
+        { width: 4, height: 4 },
+        { width: 8, height: 2 },
+      ],
     });
   });
 
@@ -265,7 +275,10 @@ test.describe('PNG chunks and the difference sentence', () => {
     const a = solid(10, 10, [50, 50, 50]);
     const b = solid(10, 10, [50, 50, 50]);
     b.data[30] = 80;
-    const toPng = (image: DecodedImage) => sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).png().toBuffer();
+    const toPng = (image: DecodedImage) =>
+      sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+        .png()
+        .toBuffer();
     expect(await describeImageDifference(await toPng(a), await toPng(b))).toBe('1 of 100 pixels (1 %) differ, largest channel delta 30');
     const large = await sampleImage({ width: 1000, height: 100 });
     const small = await sampleImage({ width: 100, height: 100 });
@@ -275,9 +288,11 @@ test.describe('PNG chunks and the difference sentence', () => {
 
 test.describe('loadImageFile', () => {
   let folder: string;
+
   test.beforeAll(async () => {
     folder = await mkdtemp(join(tmpdir(), 'images-spec-'));
   });
+
   test.afterAll(async () => {
     await rm(folder, { recursive: true, force: true });
   });
@@ -296,7 +311,9 @@ test.describe('loadImageFile', () => {
     await expect(loadImageFile(missing, { setting: 'ASYNC_SAMPLE_IMAGE' })).rejects.toThrow(
       `The image file ${missing} named by ASYNC_SAMPLE_IMAGE does not exist: set ASYNC_SAMPLE_IMAGE to the path of a readable PNG or JPEG file.`,
     );
-    await expect(loadImageFile(folder)).rejects.toThrow(`The image file ${folder} is a folder: give the path of a readable PNG or JPEG file.`);
+    await expect(loadImageFile(folder)).rejects.toThrow(
+      `The image file ${folder} is a folder: give the path of a readable PNG or JPEG file.`,
+    );
   });
 
   test('a file that is not an image says what it holds', async () => {

@@ -7,14 +7,28 @@ import { startScriptedServer, type ScriptedAnswer, type ScriptedRequest } from '
 // The miner client against scripted miners: what a real miner, a proxy or a broken one may answer.
 
 const JOB = 'job-1';
-const ACCEPTED = { accepted: true, job_id: JOB, status: 'queued', message: 'queued', status_url: `/edit/status/${JOB}`, result_url: `/edit/result/${JOB}` };
+const ACCEPTED = {
+  accepted: true,
+  job_id: JOB,
+  status: 'queued',
+  message: 'queued',
+  status_url: `/edit/status/${JOB}`,
+  result_url: `/edit/result/${JOB}`,
+};
 
 function record(status: JobRecord['status'], extra: Partial<JobRecord> = {}): JobRecord {
   return {
     id: JOB,
     status,
     queued_at: '2025-01-31T12:00:00.000000',
-    request: { prompt: 'p', seed: 1, guidance_scale: 2.5, num_inference_steps: 28, callback_secret_provided: false, image_source: 'base64' },
+    request: {
+      prompt: 'p',
+      seed: 1,
+      guidance_scale: 2.5,
+      num_inference_steps: 28,
+      callback_secret_provided: false,
+      image_source: 'base64',
+    },
     ...extra,
   };
 }
@@ -38,7 +52,11 @@ const test = base.extend<{ clientOf: (script: Script) => Promise<MinerClient> }>
       const server = await startScriptedServer(script);
       const api = await playwright.request.newContext({ baseURL: server.url });
       closers.push(() => api.dispose(), server.close);
-      return new MinerClient(api, { jobTimeoutMs: 5_000, newJobId: () => JOB, requestDefaults: () => ({ prompt: 'p', seed: 1, image_b64: 'AA==' }) });
+      return new MinerClient(api, {
+        jobTimeoutMs: 5_000,
+        newJobId: () => JOB,
+        requestDefaults: () => ({ prompt: 'p', seed: 1, image_b64: 'AA==' }),
+      });
     });
     for (const close of closers) await close();
   },
@@ -71,7 +89,9 @@ test('a status record that breaks the protocol names the field, the rule and the
 });
 
 test('a job that fails ends the edit with its own error', async ({ clientOf }) => {
-  const miner = await clientOf(minerScript(() => ({ status: 200, body: record('failed', { error: 'CUDA out of memory', failed_at: '2025-01-31T12:00:01' }) })));
+  const miner = await clientOf(
+    minerScript(() => ({ status: 200, body: record('failed', { error: 'CUDA out of memory', failed_at: '2025-01-31T12:00:01' }) })),
+  );
   await expect(miner.edit({}, 'doomed')).rejects.toThrow('Job job-1 failed on the miner: CUDA out of memory.');
 });
 
@@ -85,7 +105,9 @@ test('a job that never ends stops at its deadline, naming the job and what its r
 test('an accepted job the miner then does not know, or already cleaned up, is named with what to do', async ({ clientOf }) => {
   const forgetful = await clientOf(minerScript(() => ({ status: 404, body: { detail: 'Job not found' } })));
   await expect(forgetful.status(JOB)).rejects.toThrow('GET /edit/status/job-1 answered 404: the miner does not know a job it accepted.');
-  const cleaned = await clientOf(minerScript(() => ({ status: 200, body: { status: 'completed', note: 'job record cleaned up', job_id: JOB } })));
+  const cleaned = await clientOf(
+    minerScript(() => ({ status: 200, body: { status: 'completed', note: 'job record cleaned up', job_id: JOB } })),
+  );
   await expect(cleaned.status(JOB)).rejects.toThrow(/cleaned up before the suite read it; raise the miner's JOB_RECORD_TTL_SECONDS/);
 });
 
@@ -109,7 +131,10 @@ test('completion is noticed within tens of milliseconds, without flooding the mi
   );
   await miner.waitForEnd(JOB);
   const lagMs = performance.now() - completesAt;
-  testInfo.annotations.push({ type: 'completion noticed', description: `${lagMs.toFixed(1)} ms after the job completed, ${polls} polls in ${PROCESSING_MS} ms` });
+  testInfo.annotations.push({
+    type: 'completion noticed',
+    description: `${lagMs.toFixed(1)} ms after the job completed, ${polls} polls in ${PROCESSING_MS} ms`,
+  });
   // The poll settles at 50 ms (30-60 ms lag on an idle machine, up to ~110 ms under a full npm test); the bound
   // leaves room for a busy two-core machine and still fails a client that ticks in seconds.
   expect(lagMs, 'milliseconds between completion and the client noticing').toBeLessThan(250);

@@ -2,7 +2,10 @@ import { expect, test } from '@playwright/test';
 import { describeProtocol, protocolRevision, readEditRequestFields } from '../../setup/protocol-revision.ts';
 import { startScriptedServer } from '../support/scripted-server.ts';
 
-const LATER_REVISION = { openapi: '3.1.0', components: { schemas: { EditRequest: { properties: { prompt: {}, seed: {}, image_url: {}, image_b64: {} } }, Other: {} } } };
+const LATER_REVISION = {
+  openapi: '3.1.0',
+  components: { schemas: { EditRequest: { properties: { prompt: {}, seed: {}, image_url: {}, image_b64: {} } }, Other: {} } },
+};
 
 const serve = (status: number, body: object) => startScriptedServer(() => ({ status, body }));
 

@@ -28,9 +28,7 @@ for (const [name, value, accepts] of [
   ['ASYNC_CALLBACK_BIND_HOST', 'not a host!', 'an interface address'],
 ] as const) {
   test(`a bad ${name} is named with what it accepts and what came`, () => {
-    expect(() => readSettings({ [name]: value })).toThrow(
-      `${name} accepts ${accepts}`,
-    );
+    expect(() => readSettings({ [name]: value })).toThrow(`${name} accepts ${accepts}`);
     expect(() => readSettings({ [name]: value })).toThrow(`but it is "${value}": fix ${name}`);
   });
 }
