@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { request } from '@playwright/test';
 import { resolveCallbackAddress, type CallbackAddress } from './setup/callback-address.ts';
 import { MinerUnreachableError, probeHealth } from './setup/health-probe.ts';
@@ -11,15 +14,19 @@ import { publishSuiteContext } from './setup/suite-context.ts';
  * Runs once: checks the miner is up with editing enabled, decides where it can reach the callback
  * receiver, and hands both to the workers. Any failure stops the whole run with one sentence.
  */
-export default async function globalSetup(): Promise<void> {
+export default async function globalSetup(): Promise<() => void> {
+  const runStateDir = mkdtempSync(path.join(tmpdir(), 'kontext-e2e-run-'));
+  const teardown = () => rmSync(runStateDir, { recursive: true, force: true });
   try {
-    await prepareRun();
+    await prepareRun(runStateDir);
+    return teardown;
   } catch (error) {
+    teardown();
     throw toOperatorError(error);
   }
 }
 
-async function prepareRun(): Promise<void> {
+async function prepareRun(runStateDir: string): Promise<void> {
   const settings = readSettings();
   const minerUrl = settings.ASYNC_MINER_URL!;
   const api = await request.newContext();
@@ -43,7 +50,7 @@ async function prepareRun(): Promise<void> {
     if (!skipReason) console.log(`[kontext-e2e] ${describeProtocol(editRequestFields)}`);
     publishSuiteContext({
       minerUrl,
-      referenceMiner: process.env[REFERENCE_MINER_FLAG] === '1',
+      runStateDir,
       skipReason,
       editRequestFields,
       callback,

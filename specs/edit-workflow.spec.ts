@@ -5,9 +5,7 @@ import { expect, test } from '../fixtures/index.ts';
 // ignored, or used as the fallback when the reference does not exist.
 
 // The later protocol dropped reference_job_id (it ignores the field), so these checks would mislead there.
-const SEED_PROTOCOL_ONLY = 'this miner speaks the later protocol only (image_url, no reference_job_id)';
-
-test.beforeEach(({ protocol }) => test.skip(!protocol.referenceJobId, SEED_PROTOCOL_ONLY));
+test.beforeEach(({ protocol }) => test.skip(!protocol.referenceJobId, 'seed protocol only: this miner does not declare reference_job_id'));
 
 const CHAIN = [
   { prompt: 'Make the sky a warm sunset orange', seed: 11 },
@@ -15,27 +13,31 @@ const CHAIN = [
   { prompt: 'Turn the scene into a pencil sketch', seed: 13 },
 ];
 
-test('chained edits base → 1 → 2 → 3 each edit the previous output, as the pixels prove', async ({ miner, decoy }) => {
-  let previous = await miner.edit({ prompt: 'Add a red balloon in the sky', seed: 10 }, 'base');
-  for (const [i, step] of CHAIN.entries()) {
-    await test.step(`edit ${i + 1} references ${previous.label}`, async () => {
-      // The decoy in image_b64 must be ignored; the direct edit of the previous PNG shows what "used" looks like.
-      const [chained, direct] = await Promise.all([
-        miner.edit({ ...step, reference_job_id: previous.jobId, image_b64: decoy.b64 }, `edit ${i + 1}`),
-        miner.edit({ ...step, image_b64: previous.png.toString('base64') }, `edit ${i + 1} made directly from ${previous.label}`),
-      ]);
-      expect(chained.record.request, 'the chained job reports its reference').toMatchObject({
-        reference_job_id: previous.jobId,
-        image_source: 'reference_edit',
+test(
+  'chained edits base → 1 → 2 → 3 each edit the previous output, as the pixels prove',
+  { tag: '@reference-chain' },
+  async ({ miner, decoy }) => {
+    let previous = await miner.edit({ prompt: 'Add a red balloon in the sky', seed: 10 }, 'base');
+    for (const [i, step] of CHAIN.entries()) {
+      await test.step(`edit ${i + 1} references ${previous.label}`, async () => {
+        // The decoy in image_b64 must be ignored; the direct edit of the previous PNG shows what "used" looks like.
+        const [chained, direct] = await Promise.all([
+          miner.edit({ ...step, reference_job_id: previous.jobId, image_b64: decoy.b64 }, `edit ${i + 1}`),
+          miner.edit({ ...step, image_b64: previous.png.toString('base64') }, `edit ${i + 1} made directly from ${previous.label}`),
+        ]);
+        expect(chained.record.request, 'the chained job reports its reference').toMatchObject({
+          reference_job_id: previous.jobId,
+          image_source: 'reference_edit',
+        });
+        await expect(chained).toHaveSamePixelsAs(direct);
+        await expect(chained).toDifferVisiblyFrom(previous);
+        previous = chained;
       });
-      await expect(chained).toHaveSamePixelsAs(direct);
-      await expect(chained).toDifferVisiblyFrom(previous);
-      previous = chained;
-    });
-  }
-});
+    }
+  },
+);
 
-test('a reference that does not exist falls back to image_b64', async ({ miner }) => {
+test('a reference that does not exist falls back to image_b64', { tag: '@reference-fallback' }, async ({ miner }) => {
   const request = { prompt: CHAIN[0]!.prompt, seed: 21 };
   const [fallback, direct] = await Promise.all([
     miner.edit({ ...request, reference_job_id: `missing-${randomUUID()}` }, 'fallback to image_b64'),
@@ -43,16 +45,4 @@ test('a reference that does not exist falls back to image_b64', async ({ miner }
   ]);
   expect(fallback.record.request.image_source, 'image_source of a job whose reference is missing').toBe('base64_fallback');
   await expect(fallback).toHaveSamePixelsAs(direct);
-});
-
-test('an edit with neither image_b64 nor reference_job_id is refused with 400 and never becomes a job', async ({ miner }) => {
-  const request = miner.requestBody({ seed: 22, image_b64: undefined });
-  await expect(await miner.post(request)).toBeRefused(400);
-  await expect(miner).toNotKnowJob(request.job_id);
-});
-
-test('an edit without a seed is refused with 422 naming body.seed', async ({ miner }) => {
-  const { seed: _omitted, ...withoutSeed } = miner.requestBody({ seed: 23 });
-  await expect(await miner.post(withoutSeed)).toBeRefused(422, { loc: ['body', 'seed'] });
-  await expect(miner).toNotKnowJob(withoutSeed.job_id);
 });

@@ -1,5 +1,5 @@
 import { test as base, expect } from '@playwright/test';
-import { CallbackReceiver } from '../../fixtures/callback-receiver/callback-receiver.ts';
+import { CallbackReceiver } from '../../fixtures/callbacks/receiver.ts';
 import { sampleImage } from '../../fixtures/images/index.ts';
 import { JobRecordSchema, type JobRecord } from '../../protocol/edit-job.ts';
 import { waitUntil } from '../../fixtures/wait-until.ts';

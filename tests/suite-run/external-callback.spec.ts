@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { CallbackReceiver } from '../../fixtures/callback-receiver/callback-receiver.ts';
+import { CallbackReceiver } from '../../fixtures/callbacks/receiver.ts';
 import { withReferenceMiner } from '../support/with-reference-miner.ts';
 import { runSuite } from './run-suite.ts';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
-import { z } from 'zod';
+import type { JSONReport, JSONReportSuite } from '@playwright/test/reporter';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const PLAYWRIGHT_CLI = path.join(PROJECT_ROOT, 'node_modules/@playwright/test/cli.js');
@@ -16,49 +16,16 @@ const FAST_DEADLINES = {
   ASYNC_HEALTH_TIMEOUT_SECONDS: '10',
 };
 
-const JsonReportSuite: z.ZodType<JsonReportSuite> = z.lazy(() =>
-  z.object({
-    title: z.string(),
-    file: z.string().optional(),
-    specs: z
-      .array(
-        z.object({
-          title: z.string(),
-          file: z.string(),
-          tests: z.array(
-            z.object({
-              status: z.string(),
-              results: z.array(
-                z.object({
-                  status: z.string(),
-                  errors: z.array(z.object({ message: z.string().optional() })),
-                  attachments: z.array(z.object({ name: z.string(), contentType: z.string() })).default([]),
-                }),
-              ),
-            }),
-          ),
-        }),
-      )
-      .default([]),
-    suites: z.array(JsonReportSuite).default([]),
-  }),
-);
-type JsonReportSuite = {
-  title: string;
-  file?: string;
-  specs: {
-    title: string;
-    file: string;
-    tests: {
-      status: string;
-      results: { status: string; errors: { message?: string }[]; attachments: { name: string; contentType: string }[] }[];
-    }[];
-  }[];
-  suites: JsonReportSuite[];
-};
-
 /** One test of a suite run: its outcome as Playwright judged it, and its error text without colours. */
-export type SuiteTestResult = { file: string; title: string; outcome: string; errors: string; attachments: string[] };
+export type SuiteTestResult = {
+  file: string;
+  title: string;
+  tags: string[];
+  outcome: string;
+  errors: string;
+  attachments: string[];
+  annotations: { type: string; description?: string }[];
+};
 
 export type SuiteRun = { exitCode: number; output: string; tests: SuiteTestResult[] };
 
@@ -101,19 +68,21 @@ function readReport(reportFile: string): SuiteTestResult[] {
   } catch {
     return []; // the run stopped before any test: the caller reads `output`
   }
-  const report = z.object({ suites: z.array(JsonReportSuite) }).parse(JSON.parse(raw));
+  const report = JSON.parse(raw) as JSONReport;
   const results: SuiteTestResult[] = [];
-  const visit = (suite: JsonReportSuite, titles: string[]) => {
+  const visit = (suite: JSONReportSuite, titles: string[]) => {
     for (const spec of suite.specs)
       for (const t of spec.tests)
         results.push({
           file: spec.file,
           title: [...titles, spec.title].join(' › '),
+          tags: spec.tags,
           outcome: t.status,
           errors: t.results.flatMap((r) => r.errors.map((e) => stripVTControlCharacters(e.message ?? ''))).join('\n'),
           attachments: t.results.flatMap((r) => r.attachments.map((a) => a.name)),
+          annotations: t.annotations,
         });
-    for (const child of suite.suites) visit(child, [...titles, child.title]);
+    for (const child of suite.suites ?? []) visit(child, [...titles, child.title]);
   };
   for (const suite of report.suites) visit(suite, []);
   return results;

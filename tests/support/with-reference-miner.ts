@@ -1,17 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { startReferenceMiner } from '../../reference-miner/server.ts';
-import type { FaultName } from '../../reference-miner/faults.ts';
+import { test } from '@playwright/test';
+import type { MinerOverrides } from '../../reference-miner/config.ts';
+import { startReferenceMiner, type RunningMiner } from '../../reference-miner/server.ts';
 
-/** Runs `body` against a reference miner in this process, with the given faults, and always stops it. */
-export async function withReferenceMiner<T>(options: { faults: FaultName[] }, body: (minerUrl: string) => Promise<T>): Promise<T> {
-  const outputDir = mkdtempSync(path.join(tmpdir(), 'fault-matrix-miner-'));
-  const miner = await startReferenceMiner({ host: '127.0.0.1', port: 0, enableKontextEdit: true, outputDir, faults: options.faults });
+let started = 0;
+
+/**
+ * A reference miner in this process on a free loopback port, editing enabled, its output in the running
+ * test's output folder (which Playwright clears): the one way the project's tests start a miner.
+ */
+export function startTestMiner(overrides: MinerOverrides = {}): Promise<RunningMiner> {
+  const outputDir = test.info().outputPath(`miner-${started++}`);
+  return startReferenceMiner({ host: '127.0.0.1', port: 0, enableKontextEdit: true, outputDir, ...overrides });
+}
+
+/** Runs `body` against a reference miner with the given settings and faults, and always stops it. */
+export async function withReferenceMiner<T>(overrides: MinerOverrides, body: (minerUrl: string) => Promise<T>): Promise<T> {
+  const miner = await startTestMiner(overrides);
   try {
     return await body(miner.url);
   } finally {
     await miner.close();
-    rmSync(outputDir, { recursive: true, force: true });
   }
 }

@@ -20,7 +20,7 @@ import {
   sampleImage,
   type DecodedImage,
 } from '../../fixtures/images/index.ts';
-import { describeBytes } from '../../setup/describe-bytes.ts';
+import { describeBytes } from '../../setup/wire-body.ts';
 
 /** A copy of `png` with one extra chunk before IEND, as an encoder adding metadata would write it. */
 function withChunk(png: Buffer, type: string, data: Buffer): Buffer {

@@ -1,12 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { openCallbackInbox } from '../../fixtures/callback-inbox-for-worker.ts';
+import { openCallbackInbox } from '../../fixtures/callbacks/inbox.ts';
 import { readSettings } from '../../setup/settings.ts';
 import type { SuiteContext } from '../../setup/suite-context.ts';
 import { releasedPort } from '../support/free-port.ts';
 
 const suite = (callback: Partial<SuiteContext['callback']>): SuiteContext => ({
   minerUrl: 'http://127.0.0.1:8091',
-  referenceMiner: false,
+  runStateDir: '/nonexistent',
   editRequestFields: [],
   callback: { publicHost: '127.0.0.1', protocol: 'http:', bindHost: '127.0.0.1', rule: 'loopback', explanation: '', ...callback },
 });
