@@ -76,7 +76,7 @@ function readReport(reportFile: string): SuiteTestResult[] {
         results.push({
           file: spec.file,
           title: [...titles, spec.title].join(' › '),
-          tags: spec.tags,
+          tags: spec.tags.map((tag) => (tag.startsWith('@') ? tag : `@${tag}`)), // the JSON report drops the @
           outcome: t.status,
           errors: t.results.flatMap((r) => r.errors.map((e) => stripVTControlCharacters(e.message ?? ''))).join('\n'),
           attachments: t.results.flatMap((r) => r.attachments.map((a) => a.name)),
