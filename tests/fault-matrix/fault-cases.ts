@@ -6,7 +6,8 @@ import type { FaultName } from '../../reference-miner/faults.ts';
  * failure must say. Tags name rules, so a retitled test stays in the matrix.
  */
 export type FaultCase = {
-  fault: FaultName;
+  /** The fault switched on; none where the miner's settings alone break the rule (a slow edit). */
+  fault?: FaultName;
   rule: `@${string}`;
   /** The failure must say this: it was caught for the right reason. */
   because: RegExp;
@@ -113,7 +114,19 @@ export const FAULT_CASES: FaultCase[] = [
     rule: '@callback-expiry',
     because: /callback status on the record of an expired job[\s\S]*Received: "delivered"/,
   },
+  { fault: 'callback-without-secret', rule: '@validator-replay', because: /X-Callback-Secret: the exact 64-hex secret/ },
+  {
+    rule: '@validator-replay',
+    miner: { editLatencyMs: 1_500 },
+    env: { ASYNC_VALIDATOR_BUDGET_SECONDS: '1' },
+    because: /seconds from dispatch to callback, against the validators' budget[\s\S]*Expected: <= 1\s+Received:\s+1\.[5-9]/,
+  },
 ];
+
+/** How a case is named in the matrix: its fault, or the miner settings that break the rule. */
+export function caseName({ fault, miner }: FaultCase): string {
+  return fault ?? `a miner with ${JSON.stringify(miner)}`;
+}
 
 /** Faults that no spec checks yet, each with the spec that will: the matrix proves every other fault is caught. */
 export const FAULTS_AWAITING_A_SPEC: Partial<Record<FaultName, string>> = {

@@ -1,0 +1,52 @@
+import { expect, test, validatorRequest, validatorSecret, validatorSeed } from '../fixtures/index.ts';
+
+// Validators send one shape of request, replay it on a trusted miner and compare the SHA-256 of the two
+// PNG files; a changed job_id, a wrong secret, a missing image or a late callback fails the job.
+
+test(
+  'a validator-shaped request keeps its job_id, calls back once with the exact secret and PNG, within the budget, and replays byte for byte',
+  { tag: '@validator-replay' },
+  async ({ miner, callbacks, protocol, sample, settings }) => {
+    const secret = validatorSecret();
+    const seed = validatorSeed();
+    test
+      .info()
+      .annotations.push({ type: 'validator request', description: `seed ${seed}, ${protocol.imageUrl ? 'image_url' : 'image_b64'}` });
+    const payload = { prompt: 'Make the sky a warm sunset orange', seed, input: sample, secret };
+    const [first, replay] = ['validator job', 'validator replay'].map((label) => ({
+      label,
+      request: validatorRequest(payload, callbacks, protocol.imageUrl),
+    }));
+    const runs = await Promise.all(
+      [first!, replay!].map(async ({ label, request }) => {
+        const callback = callbacks.listenFor(request.job_id);
+        const dispatchedMs = performance.timeOrigin + performance.now();
+        const outcome = await miner.edit(request, label);
+        const { receipt } = await callback.arrived();
+        return { outcome, receipt, dispatchToCallbackMs: receipt.receivedAtMs - dispatchedMs };
+      }),
+    );
+
+    // Both jobs get the same window to show a second callback, side by side.
+    const callbacksPerJob = await Promise.all(
+      runs.map(({ outcome }) => callbacks.allWithin(outcome.request.job_id!, Math.min(2_000, callbacks.timeoutMs))),
+    );
+    for (const [i, { outcome, receipt, dispatchToCallbackMs }] of runs.entries()) {
+      const jobId = outcome.request.job_id!;
+
+      // eslint-disable-next-line @typescript-eslint/require-await -- a step groups soft checks; it awaits nothing
+      await test.step(`${outcome.label} (job ${jobId})`, async () => {
+        expect.soft(outcome.record.id, 'job_id on the status record').toBe(jobId);
+        expect.soft(receipt.fields.job_id, 'job_id in the callback').toBe(jobId);
+        expect.soft(receipt.secret, 'X-Callback-Secret: the exact 64-hex secret').toBe(secret);
+        expect.soft(receipt.problem, 'callback against the protocol').toBeUndefined();
+        expect.soft(receipt).toCarryResultImage(outcome);
+        expect.soft(callbacksPerJob[i], 'callbacks for the job').toHaveLength(1);
+        expect
+          .soft(dispatchToCallbackMs / 1000, `seconds from dispatch to callback, against the validators' budget`)
+          .toBeLessThanOrEqual(settings.ASYNC_VALIDATOR_BUDGET_SECONDS);
+      });
+    }
+    await expect(runs[1]!.outcome).toBeSameImageAs(runs[0]!.outcome);
+  },
+);
