@@ -33,6 +33,7 @@ async function prepareRun(runStateDir: string): Promise<void> {
   try {
     let skipReason: string | undefined;
     let editRequestFields: string[] = [];
+    let outputKeepsPreparedSize = false;
     try {
       const health = await probeHealth(api, minerUrl, settings.ASYNC_HEALTH_TIMEOUT_SECONDS * 1000);
       if (health.services.kontext_edit === 'disabled')
@@ -40,6 +41,7 @@ async function prepareRun(runStateDir: string): Promise<void> {
           `Kontext editing must be enabled: the miner at ${minerUrl} reports services.kontext_edit = "disabled"; set ENABLE_KONTEXT_EDIT=true in its environment or .env and restart it.`,
         );
       editRequestFields = await readEditRequestFields(api, minerUrl);
+      outputKeepsPreparedSize = health.config?.engine === 'reference-cpu';
     } catch (error) {
       if (!(error instanceof MinerUnreachableError && settings.ASYNC_SKIP_IF_MINER_UNAVAILABLE)) throw error;
       skipReason = `Miner server unavailable at ${minerUrl} (ASYNC_SKIP_IF_MINER_UNAVAILABLE=true)`;
@@ -53,6 +55,7 @@ async function prepareRun(runStateDir: string): Promise<void> {
       runStateDir,
       skipReason,
       editRequestFields,
+      outputKeepsPreparedSize,
       callback,
     });
   } finally {

@@ -32,7 +32,7 @@ test(
   'a job that fails calls back status=failed with its error and no image',
   { tag: '@callback-failed' },
   async ({ miner, callbacks, sample, settings }) => {
-    const truncated = sample.png.subarray(0, Math.floor(sample.png.length * 0.6));
+    const truncated = sample.bytes.subarray(0, Math.floor(sample.bytes.length * 0.6));
     const request = miner.requestBody({ seed: 32, image_b64: truncated.toString('base64') });
     const callback = callbacks.listenFor(request.job_id);
     const answer = await miner.post(request);

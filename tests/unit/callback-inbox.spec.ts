@@ -7,6 +7,7 @@ import { releasedPort } from '../support/free-port.ts';
 const suite = (callback: Partial<SuiteContext['callback']>): SuiteContext => ({
   minerUrl: 'http://127.0.0.1:8091',
   runStateDir: '/nonexistent',
+  outputKeepsPreparedSize: false,
   editRequestFields: [],
   callback: { publicHost: '127.0.0.1', protocol: 'http:', bindHost: '127.0.0.1', rule: 'loopback', explanation: '', ...callback },
 });
