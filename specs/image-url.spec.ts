@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import sharp from 'sharp';
+import { expect, inputImage, inputShapePairs, test, type InputImage } from '../fixtures/index.ts';
+
+// Later revision: the miner downloads image_url (30 s in all, the whole body) and edits it exactly as the
+// same image sent as base64; the URL wins over image_b64, and a failed download falls back to it.
+
+test.beforeEach(({ protocol, callbacks }) => {
+  test.skip(!protocol.imageUrl, 'later protocol only: this miner does not declare image_url');
+  test.skip(
+    callbacks.kind === 'external',
+    'the suite serves image_url inputs from its own receiver, and ASYNC_USE_EXTERNAL_CALLBACK=true runs none',
+  );
+});
+
+const SEED = 5_151;
+
+test(
+  'an image_url input is fetched and edited exactly as the same image sent as base64, and wins over image_b64',
+  { tag: '@image-url-fetched' },
+  async ({ miner, callbacks, sample, decoy }) => {
+    const url = callbacks.hostInput({ body: sample.bytes, contentType: sample.contentType })!;
+    const [byUrl, urlOverDecoy, byBase64] = await Promise.all([
+      miner.edit({ seed: SEED, image_url: url, image_b64: undefined }, 'input by image_url'),
+      miner.edit({ seed: SEED, image_url: url, image_b64: decoy.b64 }, 'image_url beside a decoy image_b64'),
+      miner.edit({ seed: SEED }, 'input by image_b64'),
+    ]);
+    expect.soft(byUrl.record.request.image_source, 'image_source of an image_url job').toBe('url');
+    expect.soft(urlOverDecoy.record.request.image_source, 'image_source when both are sent').toBe('url');
+    await expect.soft(byUrl).toBeSameImageAs(byBase64);
+    await expect.soft(urlOverDecoy).toBeSameImageAs(byBase64);
+  },
+);
+
+test(
+  'an image_url that answers 404 or serves no image falls back to image_b64',
+  { tag: '@image-url-fallback' },
+  async ({ miner, callbacks }) => {
+    const missing = callbacks.hostInput({ body: Buffer.from('{"detail":"Not Found"}'), contentType: 'application/json', status: 404 })!;
+    const notAnImage = callbacks.hostInput({ body: Buffer.from('<html>a login page</html>'), contentType: 'text/html' })!;
+    const [after404, afterHtml, direct] = await Promise.all([
+      miner.edit({ seed: SEED, image_url: missing }, 'fallback after a 404'),
+      miner.edit({ seed: SEED, image_url: notAnImage }, 'fallback after an HTML page'),
+      miner.edit({ seed: SEED }, 'direct edit of image_b64'),
+    ]);
+    for (const fallback of [after404, afterHtml])
+      await test.step(fallback.label, async () => {
+        expect.soft(fallback.record.request.image_source, 'image_source').toBe('url_fallback_to_base64');
+        await expect.soft(fallback).toBeSameImageAs(direct);
+      });
+  },
+);
+
+test(
+  'an image_url that fails with no image_b64 fails the job, which calls back failed with an error',
+  { tag: '@image-url-failure' },
+  async ({ miner, callbacks }) => {
+    const missing = callbacks.hostInput({ body: Buffer.from('gone'), contentType: 'text/plain', status: 404 })!;
+    const request = miner.requestBody({ seed: SEED, image_url: missing, image_b64: undefined });
+    const callback = callbacks.listenFor(request.job_id);
+    await miner.submit(request);
+    const record = await miner.waitForEnd(request.job_id, undefined, true);
+    expect(record.status, 'status of a job whose download failed').toBe('failed');
+    expect(record.error, 'error on the record').toBeTruthy();
+    const { receipt } = await callback.arrived();
+    expect(receipt.fields, 'failure callback').toMatchObject({ job_id: request.job_id, status: 'failed' });
+    expect(receipt.fields.error, "the failure callback's error").toBeTruthy();
+  },
+);
+
+test(
+  'image_url served like a real host: a large image, a slow answer, a JPEG with EXIF orientation',
+  { tag: ['@image-url-real-host', '@slow'] },
+  async ({ miner, callbacks }) => {
+    const large = await largeNoisyPng();
+    const exif = (await inputShapePairs()).find((pair) => pair.input.label.startsWith('JPEG with EXIF'))!;
+    const cases: { rule: string; input: InputImage; delayMs?: number; twin?: InputImage }[] = [
+      { rule: `a large image (${(large.bytes.length / 1e6).toFixed(1)} MB) is read whole`, input: large },
+      { rule: 'a host answering after 3 s, within the 30 s download', input: exif.twin, delayMs: 3_000 },
+      { rule: 'a JPEG with an EXIF orientation is edited as stored, not rotated', input: exif.input, twin: exif.twin },
+    ];
+    const edits = cases.map(({ input, delayMs, twin }) => {
+      const url = callbacks.hostInput({ body: input.bytes, contentType: input.contentType, delayMs })!;
+      const expected = twin ?? input;
+      return Promise.all([
+        miner.edit({ seed: SEED, image_url: url, image_b64: undefined }, `${input.label} by URL`),
+        miner.edit({ seed: SEED, image_b64: expected.b64 }, `${expected.label} by base64`),
+      ]);
+    });
+    for (const edit of edits) edit.catch(() => {}); // each is read in its own step below
+    for (const [i, { rule }] of cases.entries())
+      await test.step(rule, async () => {
+        const [byUrl, byBase64] = await edits[i]!;
+        expect.soft(byUrl.record.request.image_source, 'image_source').toBe('url');
+        await expect.soft(byUrl).toBeSameImageAs(byBase64);
+      });
+  },
+);
+
+/** A photo-sized PNG that does not compress: several MB, as a phone picture would be. */
+async function largeNoisyPng(): Promise<InputImage> {
+  const width = 2_000;
+  const height = 1_500;
+  const noise = randomBytes(width * height * 3);
+  return inputImage(
+    'large 2000×1500 photo',
+    await sharp(noise, { raw: { width, height, channels: 3 } })
+      .png({ compressionLevel: 1 })
+      .toBuffer(),
+  );
+}
