@@ -2,10 +2,10 @@ import type { CallbackDelivery, JobRecord } from '../protocol/edit-job.ts';
 import type { ImageSource } from '../protocol/edit-job.ts';
 import type { ParsedEditRequest } from '../protocol/edit-job.ts';
 
-/** Where a job's input comes from, decided at submission (seed protocol) or in the worker (image_url). */
+/** Where a job's input comes from, decided at submission (seed protocol) or in the worker (image_url, later revision). */
 export type InputPlan =
   | { kind: 'bytes'; bytes: Buffer; source: ImageSource }
-  | { kind: 'url'; url: string; fallback: Buffer | undefined }
+  | { kind: 'worker'; imageUrl: string | undefined; imageB64: string | undefined }
   | { kind: 'blank'; source: ImageSource };
 
 /** A job as the miner holds it: the wire record plus what the worker needs. */

@@ -6,7 +6,7 @@ try {
   const config = readMinerConfig(process.env);
   const miner = await startReferenceMiner(config, (line) => console.log(line));
   console.log(
-    `reference miner listening on http://${config.host}:${new URL(miner.url).port} (kontext edit ${config.enableKontextEdit ? 'enabled' : 'disabled'}, faults: ${config.faults.join(',') || 'none'})`,
+    `reference miner listening on http://${config.host}:${new URL(miner.url).port} (kontext edit ${config.enableKontextEdit ? 'enabled' : 'disabled'}, protocol revision ${config.protocolRevision}, faults: ${config.faults.join(',') || 'none'})`,
   );
   const stop = () => void miner.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -11,6 +11,7 @@ import type { Job } from './job-record.ts';
 import type { JobQueue } from './job-queue.ts';
 import type { JobStore } from './job-store.ts';
 import { openApiDocument } from './openapi.ts';
+import { revisionRules } from './protocol-revision.ts';
 import { admitEdit } from './submit-edit.ts';
 
 export const VERSION = '1.0.0';
@@ -19,12 +20,15 @@ export type RouteDependencies = { config: MinerConfig; faults: Faults; store: Jo
 
 /** The miner's HTTP API, route by route, as PROTOCOL.md describes it. */
 export function createRoutes({ config, faults, store, queue }: RouteDependencies) {
+  const rules = revisionRules(config.protocolRevision);
   function health() {
     return {
       status: 'healthy',
       timestamp: isoNow(),
       services: { inference: 'reference', kontext_edit: config.enableKontextEdit ? 'loaded' : 'disabled' },
       config: {
+        engine: 'reference-cpu', // output size = prepared input size, unlike a real model
+        protocol_revision: config.protocolRevision,
         inference_workers: config.inferenceWorkers,
         inference_queue_maxsize: config.inferenceQueueMaxsize,
         callback_timeout: config.callbackTimeoutSeconds,
@@ -45,7 +49,7 @@ export function createRoutes({ config, faults, store, queue }: RouteDependencies
     } catch (error) {
       return answerJson(response, 422, { detail: jsonInvalidDetail(error as Error) });
     }
-    const admitted = await admitEdit(body, store, faults);
+    const admitted = await admitEdit(body, rules, store, faults);
     if ('status' in admitted) return answerJson(response, admitted.status, admitted.body);
     store.put(admitted);
     await queue.add(admitted); // a full queue holds the answer until there is room
@@ -68,11 +72,11 @@ export function createRoutes({ config, faults, store, queue }: RouteDependencies
     answerJson(response, 404, { detail: `Job ${id} not found` });
   }
 
-  /** /edit/result/{id} (`api`) answers 400 for an unfinished job; /images/edits/{id}.png serves whatever file exists. */
+  /** /edit/result/{id} (`api`) refuses an unfinished job (400, later 404); /images/edits/{id}.png serves whatever file exists. */
   async function result(id: string, response: ServerResponse, api: boolean): Promise<void> {
     const job = store.get(id);
     if (api && job && job.record.status !== 'completed')
-      return answerJson(response, 400, { detail: `Job ${id} is ${job.record.status}, not completed` });
+      return answerJson(response, rules.unfinishedResultStatus, { detail: `Job ${id} is ${job.record.status}, not completed` });
     const known = !api || job || store.wasCleanedUp(id);
     const png =
       known && !faults.has('result-missing')
@@ -80,6 +84,11 @@ export function createRoutes({ config, faults, store, queue }: RouteDependencies
         : undefined;
     if (!png) return answerJson(response, 404, { detail: `Result for ${id} not found` });
     answerBytes(response, 'image/png', faults.has('result-not-png') ? await sharp(png).jpeg().toBuffer() : png);
+  }
+
+  /** GET /jobs: every record; `?job_type=edit` keeps edit jobs, which all of this miner's jobs are. */
+  function jobListing(jobType: string | null) {
+    return jobType === null || jobType === 'edit' ? store.list().map((j) => j.record) : [];
   }
 
   return async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -102,8 +111,8 @@ export function createRoutes({ config, faults, store, queue }: RouteDependencies
         ],
       });
     if (url.pathname === '/health' && get) return answerJson(response, 200, health());
-    if (url.pathname === '/openapi.json' && get) return answerJson(response, 200, openApiDocument(VERSION));
-    if (url.pathname === '/jobs' && get) return answerJson(response, 200, { jobs: store.list().map((j) => j.record) });
+    if (url.pathname === '/openapi.json' && get) return answerJson(response, 200, openApiDocument(VERSION, rules));
+    if (url.pathname === '/jobs' && get) return answerJson(response, 200, { jobs: jobListing(url.searchParams.get('job_type')) });
     if (url.pathname === '/edit')
       return method === 'POST' ? submit(request, response) : answerJson(response, 405, { detail: 'Method Not Allowed' });
     if (first === 'edit' && second === 'status' && third && get) return status(decodeURIComponent(third), response);

@@ -4,7 +4,7 @@ import { editPixels, encodePng, type RgbImage } from './edit-engine.ts';
 import { sendCallback } from './callback-sender.ts';
 import { nondeterministicNudge, pngWithRunStamp, rawWithSharedBuffer } from './fault-effects.ts';
 import type { Faults } from './faults.ts';
-import { blankCanvas, decodeInput, InputImageError } from './image-input.ts';
+import { blankCanvas, bytesFromBase64, decodeInput, InputImageError } from './image-input.ts';
 import { isoNow } from './iso-now.ts';
 import type { Job } from './job-record.ts';
 import type { JobStore } from './job-store.ts';
@@ -94,19 +94,30 @@ function markEnded(job: Job, status: 'completed' | 'failed', error?: string): vo
   else Object.assign(job.record, { failed_at: now, error });
 }
 
+/** The input's pixels; for a worker plan, the URL wins, image_b64 is the fallback, and no source fails the job. */
 async function resolveInput(job: Job): Promise<RgbImage> {
   const plan = job.input;
   if (plan.kind === 'blank') return blankCanvas();
   if (plan.kind === 'bytes') return decodeInput(plan.bytes);
-  try {
-    const response = await fetch(plan.url, { signal: AbortSignal.timeout(30_000) });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const image = await decodeInput(Buffer.from(await response.arrayBuffer()));
-    job.record.request.image_source = 'url';
-    return image;
-  } catch (error) {
-    if (!plan.fallback) throw new InputImageError(`Failed to download image_url ${plan.url}: ${(error as Error).message}`);
-    job.record.request.image_source = 'url_fallback_to_base64';
-    return decodeInput(plan.fallback);
+  const echo = job.record.request;
+  if (plan.imageUrl) {
+    try {
+      const image = await decodeInput(await download(plan.imageUrl));
+      echo.image_source = 'url';
+      return image;
+    } catch (error) {
+      if (!plan.imageB64) throw new InputImageError(`Failed to download image_url ${plan.imageUrl}: ${(error as Error).message}`);
+      echo.image_source = 'url_fallback_to_base64';
+      return decodeInput(bytesFromBase64(plan.imageB64));
+    }
   }
+  if (!plan.imageB64) throw new InputImageError('Must provide either image_url or image_b64');
+  echo.image_source = 'base64';
+  return decodeInput(bytesFromBase64(plan.imageB64));
+}
+
+async function download(url: string): Promise<Buffer> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return Buffer.from(await response.arrayBuffer());
 }

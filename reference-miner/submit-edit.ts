@@ -1,21 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { EditRequestSchema, type ParsedEditRequest } from '../protocol/edit-job.ts';
-import { parseIsoTimestamp } from '../protocol/edit-job.ts';
+import { parseIsoTimestamp, type ParsedEditRequest } from '../protocol/edit-job.ts';
+import { minerEditRequestSchema } from './edit-request-schema.ts';
 import { toFastApiDetail } from './fastapi-validation.ts';
 import type { Faults } from './faults.ts';
 import { assertImageHeader, bytesFromBase64, InputImageError } from './image-input.ts';
 import { isoNow } from './iso-now.ts';
 import { newRecord, type InputPlan, type Job } from './job-record.ts';
 import type { JobStore } from './job-store.ts';
+import type { RevisionRules } from './protocol-revision.ts';
 
 export type Answer = { status: number; body: unknown };
 
 const UNSAFE_JOB_ID = /[/\\\0]|\.\./;
 
 /** POST /edit up to the queue: validation, the image source, and the job record. An Answer means refused. */
-export async function admitEdit(body: unknown, store: JobStore, faults: Faults): Promise<Job | Answer> {
+export async function admitEdit(body: unknown, rules: RevisionRules, store: JobStore, faults: Faults): Promise<Job | Answer> {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     return {
       status: 422,
@@ -31,9 +32,9 @@ export async function admitEdit(body: unknown, store: JobStore, faults: Faults):
       },
     };
   const fields = loosened(body as Record<string, unknown>, faults);
-  const parsed = EditRequestSchema.safeParse(fields);
+  const parsed = minerEditRequestSchema(rules).safeParse(fields);
   if (!parsed.success) return { status: 422, body: { detail: toFastApiDetail(parsed.error.issues, fields) } };
-  const request = parsed.data;
+  const request: ParsedEditRequest = parsed.data;
 
   const requestedId = faults.has('client-job-id-ignored') ? undefined : request.job_id;
   if (
@@ -48,14 +49,14 @@ export async function admitEdit(body: unknown, store: JobStore, faults: Faults):
 
   let plan: InputPlan;
   try {
-    const planned = await planInput(request, store, faults);
+    const planned = await planInput(request, rules, store, faults);
     if ('status' in planned) return planned;
     plan = planned;
   } catch (error) {
     if (error instanceof InputImageError && !faults.has('bad-image-500')) return refuse(error.message);
     throw error;
   }
-  const source = plan.kind === 'url' ? null : plan.source;
+  const source = plan.kind === 'worker' ? null : plan.source;
   return {
     record: newRecord(id, request, source, isoNow()),
     request,
@@ -65,8 +66,10 @@ export async function admitEdit(body: unknown, store: JobStore, faults: Faults):
   };
 }
 
-/** Seed protocol: reference_job_id, else image_b64, decided now; image_url is decided in the worker. */
-async function planInput(request: ParsedEditRequest, store: JobStore, faults: Faults): Promise<InputPlan | Answer> {
+/** Seed protocol: reference_job_id, else image_b64, decided now; image_url, and everything in the later revision, in the worker. */
+async function planInput(request: ParsedEditRequest, rules: RevisionRules, store: JobStore, faults: Faults): Promise<InputPlan | Answer> {
+  if (!rules.checksImageAtSubmission)
+    return { kind: 'worker', imageUrl: request.image_url || undefined, imageB64: request.image_b64 || undefined };
   const b64 = request.image_b64 ? await checkedImage(request.image_b64) : undefined;
   if (request.reference_job_id) {
     const reference = store.get(request.reference_job_id);
@@ -78,7 +81,7 @@ async function planInput(request: ParsedEditRequest, store: JobStore, faults: Fa
     if (b64 && !faults.has('fallback-rejected')) return { kind: 'bytes', bytes: b64, source: 'base64_fallback' };
     if (!request.image_url) return refuse(`Reference job ${request.reference_job_id} not found and no image_b64 fallback provided`);
   }
-  if (request.image_url) return { kind: 'url', url: request.image_url, fallback: b64 };
+  if (request.image_url) return { kind: 'worker', imageUrl: request.image_url, imageB64: request.image_b64 || undefined };
   if (b64) return { kind: 'bytes', bytes: b64, source: 'base64' };
   if (faults.has('no-image-source-accepted')) return { kind: 'blank', source: 'base64' };
   return refuse('Either image_b64 or reference_job_id must be provided');

@@ -26,6 +26,7 @@ test("the real miner's variables configure it, with the real defaults", () => {
     inferenceQueueMaxsize: 0,
     callbackTimeoutSeconds: 30,
     jobRecordTtlSeconds: 300,
+    protocolRevision: 'both',
     faults: [],
   });
   expect(
@@ -42,6 +43,7 @@ for (const [variable, value, says] of [
   ['MINER_SERVER_PORT', 'eighty', /MINER_SERVER_PORT="eighty" is not accepted/],
   ['ENABLE_KONTEXT_EDIT', 'sure', /ENABLE_KONTEXT_EDIT="sure" is not accepted/],
   ['INFERENCE_WORKERS', '0', /INFERENCE_WORKERS="0" is not accepted/],
+  ['MINER_PROTOCOL_REVISION', 'newest', /MINER_PROTOCOL_REVISION="newest" is not accepted/],
   [
     'MINER_FAULTS',
     'seed-ignored,nope',
@@ -69,7 +71,7 @@ test("npm run miner's entry listens, answers /health, logs one line per job, and
       timeoutMs: 15_000,
       describe: () => `the miner printed no listening line: ${output.stdout}${output.stderr}`,
     });
-    expect(output.stdout).toContain('(kontext edit enabled, faults: none)');
+    expect(output.stdout).toContain('(kontext edit enabled, protocol revision both, faults: none)');
     expect((await (await fetch(`${url}/health`)).json()).services.kontext_edit).toBe('loaded');
     await fetch(`${url}/edit`, {
       method: 'POST',
