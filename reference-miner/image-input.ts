@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { decodeBase64 } from './python-base64.ts';
 import type { RgbImage } from './edit-engine.ts';
 
 /** The real miner shrinks inputs whose longer side exceeds this, keeping the aspect ratio. */
@@ -7,14 +8,11 @@ const MAX_SIDE = 1024;
 /** A request's input that cannot be used; the message is the miner's `detail` or the job's `error`. */
 export class InputImageError extends Error {}
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
-/** Decodes image_b64 to bytes, refusing text that is not base64 (data-URL prefixes allowed). */
+/** Decodes image_b64 as Python's base64.b64decode does (non-alphabet characters skipped); a data-URL prefix is allowed. */
 export function bytesFromBase64(imageB64: string): Buffer {
-  const payload = imageB64.replace(/^data:[^,]*,/, '').replace(/\s+/g, '');
-  if (payload.length === 0 || payload.length % 4 !== 0 || !BASE64.test(payload))
-    throw new InputImageError('Invalid image_b64: not valid base64');
-  return Buffer.from(payload, 'base64');
+  const bytes = decodeBase64(imageB64.replace(/^data:[^,]*,/, ''));
+  if (!bytes) throw new InputImageError('Invalid image_b64: not valid base64');
+  return bytes;
 }
 
 /** Reads only the header, as the real miner does at submission; a truncated body passes and fails later. */
@@ -26,20 +24,62 @@ export async function assertImageHeader(bytes: Buffer): Promise<void> {
     throw new InputImageError('Invalid image_b64: the bytes are not a PNG, JPEG or WebP image');
 }
 
-/** Decodes fully to RGB and shrinks to 1024 px on the longer side with Lanczos, like the real miner. */
+/** PIL's new size for an input whose longer side exceeds 1024: `int(side * 1024 / longer)`, truncated. */
+export function preparedSize(width: number, height: number): { width: number; height: number } {
+  if (Math.max(width, height) <= MAX_SIDE) return { width, height };
+  return width > height
+    ? { width: MAX_SIDE, height: Math.trunc((height * MAX_SIDE) / width) }
+    : { width: Math.trunc((width * MAX_SIDE) / height), height: MAX_SIDE };
+}
+
+/**
+ * Prepares the input as the real miner's PIL does: `convert("RGB")` (alpha dropped, not composited;
+ * grey, palette and CMYK expanded), EXIF orientation not applied, then a Lanczos resize to PIL's size.
+ */
 export async function decodeInput(bytes: Buffer): Promise<RgbImage> {
+  let rgb: RgbImage;
   try {
-    const { data, info } = await sharp(bytes, { failOn: 'truncated' })
-      .flatten({ background: '#000000' })
-      .resize({ width: MAX_SIDE, height: MAX_SIDE, fit: 'inside', withoutEnlargement: true, kernel: 'lanczos3' })
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    return { width: info.width, height: info.height, data };
+    rgb = await convertToRgb(bytes);
   } catch (error) {
     throw new InputImageError(`Could not decode the input image: ${(error as Error).message.split('\n')[0]}`);
   }
+  const size = preparedSize(rgb.width, rgb.height);
+  if (size.width === rgb.width && size.height === rgb.height) return rgb;
+  if (size.width === 0 || size.height === 0)
+    throw new InputImageError(
+      `Could not resize the input image: ${rgb.width}×${rgb.height} shrinks to an empty ${size.width}×${size.height}`,
+    );
+  // A second pipeline on the RGB pixels: resizing with alpha present would premultiply it into the colours.
+  const data = await sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } })
+    .resize(size.width, size.height, { fit: 'fill', kernel: 'lanczos3' })
+    .raw()
+    .toBuffer();
+  return { ...size, data };
+}
+
+async function convertToRgb(bytes: Buffer): Promise<RgbImage> {
+  // PIL ignores embedded ICC profiles; sharp would otherwise convert through them.
+  const image = sharp(bytes, { failOn: 'truncated', ignoreIcc: true });
+  const { space } = await image.metadata();
+  if (space === 'cmyk') {
+    const { data, info } = await image.toColourspace('cmyk').raw().toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, data: cmykToRgb(data) };
+  }
+  const { data, info } = await image.removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data };
+}
+
+/** Pillow's cmyk2rgb: each channel is (255 - k) scaled down by its ink, rounded as MULDIV255 does. */
+function cmykToRgb(cmyk: Buffer): Buffer {
+  const rgb = Buffer.allocUnsafe((cmyk.length / 4) * 3);
+  for (let i = 0, o = 0; i < cmyk.length; i += 4, o += 3) {
+    const nk = 255 - cmyk[i + 3]!;
+    for (let c = 0; c < 3; c++) {
+      const t = cmyk[i + c]! * nk + 128;
+      rgb[o + c] = Math.max(0, nk - (((t >> 8) + t) >> 8));
+    }
+  }
+  return rgb;
 }
 
 /** A blank grey canvas: what a miner that accepts no image at all ends up editing. */
