@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import sharp from 'sharp';
+import type { ActivityLog } from './activity-log.ts';
 import type { MinerConfig } from './config.ts';
 import { jsonInvalidDetail } from './fastapi-validation.ts';
 import type { Faults } from './faults.ts';
@@ -16,10 +17,10 @@ import { admitEdit } from './submit-edit.ts';
 
 export const VERSION = '1.0.0';
 
-export type RouteDependencies = { config: MinerConfig; faults: Faults; store: JobStore; queue: JobQueue<Job> };
+export type RouteDependencies = { config: MinerConfig; faults: Faults; store: JobStore; queue: JobQueue<Job>; activity: ActivityLog };
 
 /** The miner's HTTP API, route by route, as PROTOCOL.md describes it. */
-export function createRoutes({ config, faults, store, queue }: RouteDependencies) {
+export function createRoutes({ config, faults, store, queue, activity }: RouteDependencies) {
   const rules = revisionRules(config.protocolRevision);
   function health() {
     return {
@@ -52,6 +53,7 @@ export function createRoutes({ config, faults, store, queue }: RouteDependencies
     const admitted = await admitEdit(body, rules, store, faults);
     if ('status' in admitted) return answerJson(response, admitted.status, admitted.body);
     store.put(admitted);
+    activity.queued(admitted, admitted.record.id);
     await queue.add(admitted); // a full queue holds the answer until there is room
     const id = admitted.record.id;
     answerJson(response, 200, {
@@ -108,10 +110,12 @@ export function createRoutes({ config, faults, store, queue }: RouteDependencies
           '/images/edits/{job_id}.png',
           '/jobs',
           '/openapi.json',
+          '/reference/activity',
         ],
       });
     if (url.pathname === '/health' && get) return answerJson(response, 200, health());
     if (url.pathname === '/openapi.json' && get) return answerJson(response, 200, openApiDocument(VERSION, rules));
+    if (url.pathname === '/reference/activity' && get) return answerJson(response, 200, activity.report());
     if (url.pathname === '/jobs' && get) return answerJson(response, 200, { jobs: jobListing(url.searchParams.get('job_type')) });
     if (url.pathname === '/edit')
       return method === 'POST' ? submit(request, response) : answerJson(response, 405, { detail: 'Method Not Allowed' });

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { editPixels, encodePng, type RgbImage } from './edit-engine.ts';
+import type { ActivityLog } from './activity-log.ts';
 import { sendCallback } from './callback-sender.ts';
 import { nondeterministicNudge, pngWithRunStamp, rawWithSharedBuffer } from './fault-effects.ts';
 import type { Faults } from './faults.ts';
@@ -11,6 +12,7 @@ import type { JobStore } from './job-store.ts';
 
 export type JobContext = {
   store: JobStore;
+  activity: ActivityLog;
   faults: Faults;
   outputDir: string;
   serviceUrl: string;
@@ -22,12 +24,25 @@ export type JobContext = {
 };
 
 /** The worker's part of a job: input, edit, file, status, then the callback. */
-export async function runJob(job: Job, context: JobContext): Promise<void> {
+export async function runJob(job: Job, worker: number, context: JobContext): Promise<void> {
   const { record, request } = job;
-  const { faults } = context;
   const startedMs = Date.now();
+  context.activity.started(job, worker, startedMs);
   record.status = 'processing';
   record.started_at = isoNow();
+  const png = await processJob(job, context);
+  context.activity.ended(job);
+  context.log(
+    `job ${record.id} source=${record.request.image_source} seed=${request.seed} ${png ? 'completed' : 'failed'} in ${Date.now() - startedMs} ms`,
+  );
+  context.store.finished(job);
+  await callBack(job, png, context);
+}
+
+/** Input, edit and file: the PNG, or undefined when the job failed (the record then says why). */
+async function processJob(job: Job, context: JobContext): Promise<Buffer | undefined> {
+  const { record, request } = job;
+  const { faults } = context;
   let png: Buffer | undefined;
   try {
     const input = await resolveInput(job);
@@ -59,11 +74,7 @@ export async function runJob(job: Job, context: JobContext): Promise<void> {
     png = undefined;
     markEnded(job, 'failed', error instanceof InputImageError ? error.message : `Edit failed: ${(error as Error).message}`);
   }
-  context.log(
-    `job ${record.id} source=${record.request.image_source} seed=${request.seed} ${png ? 'completed' : 'failed'} in ${Date.now() - startedMs} ms`,
-  );
-  context.store.finished(job);
-  await callBack(job, png, context);
+  return png;
 }
 
 async function callBack(job: Job, png: Buffer | undefined, context: JobContext): Promise<void> {

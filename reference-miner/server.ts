@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ActivityLog } from './activity-log.ts';
 import { parseMinerConfig, type MinerConfig, type MinerOverrides } from './config.ts';
 import { Faults } from './faults.ts';
 import { answerJson } from './http-io.ts';
@@ -18,6 +19,7 @@ export async function startReferenceMiner(overrides: MinerOverrides = {}, log: (
   const faults = new Faults(config.faults);
   const store = new JobStore(config.jobRecordTtlSeconds * 1000);
   const pauses = new Pauses();
+  const activity = new ActivityLog(config.inferenceWorkers, config.editLatencyMs);
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -27,6 +29,7 @@ export async function startReferenceMiner(overrides: MinerOverrides = {}, log: (
   const serviceUrl = config.serviceUrl ?? `http://localhost:${port}`;
   const jobContext = {
     store,
+    activity,
     faults,
     outputDir: config.outputDir,
     serviceUrl,
@@ -35,8 +38,8 @@ export async function startReferenceMiner(overrides: MinerOverrides = {}, log: (
     pause: pauses.pause,
     log,
   };
-  const queue = new JobQueue<Job>(config.inferenceWorkers, config.inferenceQueueMaxsize, (job) => runJob(job, jobContext));
-  const route = createRoutes({ config, faults, store, queue });
+  const queue = new JobQueue<Job>(config.inferenceWorkers, config.inferenceQueueMaxsize, (job, worker) => runJob(job, worker, jobContext));
+  const route = createRoutes({ config, faults, store, queue, activity });
 
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     route(request, response).catch((error: Error) => {
