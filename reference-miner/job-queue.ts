@@ -21,6 +21,11 @@ export class JobQueue<T> {
     this.pump();
   }
 
+  /** INFERENCE_QUEUE_MAXSIZE jobs are waiting: an add would wait for room. */
+  isFull(): boolean {
+    return this.maxsize > 0 && this.waiting.length >= this.maxsize;
+  }
+
   private pump(): void {
     while (!this.closed && this.idleWorkers.length > 0 && this.waiting.length > 0) {
       const item = this.waiting.shift()!;

@@ -35,3 +35,8 @@ export function decodeBase64(text: string): Buffer | undefined {
   }
   return quadPosition === 0 ? out.subarray(0, length) : undefined;
 }
+
+/** `base64.b64decode(text, validate=True)`: only the alphabet and its padding, nothing skipped. */
+export function decodeBase64Strict(text: string): Buffer | undefined {
+  return /^[A-Za-z0-9+/]*={0,2}$/.test(text) ? decodeBase64(text) : undefined;
+}

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import path from 'node:path';
 import sharp from 'sharp';
 import type { ActivityLog } from './activity-log.ts';
 import type { MinerConfig } from './config.ts';
@@ -13,6 +12,7 @@ import type { JobQueue } from './job-queue.ts';
 import type { JobStore } from './job-store.ts';
 import { openApiDocument } from './openapi.ts';
 import { revisionRules } from './protocol-revision.ts';
+import { resultFile } from './result-file.ts';
 import { admitEdit } from './submit-edit.ts';
 
 export const VERSION = '1.0.0';
@@ -42,7 +42,7 @@ export function createRoutes({ config, faults, store, queue, activity }: RouteDe
 
   async function submit(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (!config.enableKontextEdit) return answerJson(response, 503, { detail: 'Kontext editing is disabled (ENABLE_KONTEXT_EDIT=false)' });
-    const raw = await readBody(request, config.maxBodyBytes);
+    const raw = await readBody(request, faults.has('no-body-limit') ? Infinity : config.maxBodyBytes);
     if (!raw) return answerJson(response, 413, { detail: `Request body exceeds ${config.maxBodyBytes} bytes` });
     let body: unknown;
     try {
@@ -52,6 +52,8 @@ export function createRoutes({ config, faults, store, queue, activity }: RouteDe
     }
     const admitted = await admitEdit(body, rules, store, faults);
     if ('status' in admitted) return answerJson(response, admitted.status, admitted.body);
+    if (faults.has('queue-full-503') && queue.isFull())
+      return answerJson(response, 503, { detail: `Inference queue is full (${config.inferenceQueueMaxsize} jobs waiting)` });
     store.put(admitted);
     activity.queued(admitted, admitted.record.id);
     await queue.add(admitted); // a full queue holds the answer until there is room
@@ -77,15 +79,18 @@ export function createRoutes({ config, faults, store, queue, activity }: RouteDe
   /** /edit/result/{id} (`api`) refuses an unfinished job (400, later 404); /images/edits/{id}.png serves whatever file exists. */
   async function result(id: string, response: ServerResponse, api: boolean): Promise<void> {
     const job = store.get(id);
+    if (api && job && job.record.status !== 'completed' && faults.has('unfinished-result-200'))
+      return answerBytes(response, 'image/png', Buffer.alloc(0));
     if (api && job && job.record.status !== 'completed')
       return answerJson(response, rules.unfinishedResultStatus, { detail: `Job ${id} is ${job.record.status}, not completed` });
     const known = !api || job || store.wasCleanedUp(id);
     const png =
-      known && !faults.has('result-missing')
-        ? await readFile(path.join(config.outputDir, 'edits', `${path.basename(id)}.png`)).catch(() => undefined)
-        : undefined;
+      known && !faults.has('result-missing') ? await readFile(resultFile(config.outputDir, id)).catch(() => undefined) : undefined;
     if (!png) return answerJson(response, 404, { detail: `Result for ${id} not found` });
-    answerBytes(response, 'image/png', faults.has('result-not-png') ? await sharp(png).jpeg().toBuffer() : png);
+    if (faults.has('result-not-png')) return answerBytes(response, 'image/png', await sharp(png).jpeg().toBuffer());
+    if (!api && faults.has('static-image-differs'))
+      return answerBytes(response, 'image/png', await sharp(png).png({ compressionLevel: 9, adaptiveFiltering: true }).toBuffer());
+    answerBytes(response, 'image/png', png);
   }
 
   /** GET /jobs: every record; `?job_type=edit` keeps edit jobs, which all of this miner's jobs are. */
@@ -114,7 +119,7 @@ export function createRoutes({ config, faults, store, queue, activity }: RouteDe
         ],
       });
     if (url.pathname === '/health' && get) return answerJson(response, 200, health());
-    if (url.pathname === '/openapi.json' && get) return answerJson(response, 200, openApiDocument(VERSION, rules));
+    if (url.pathname === '/openapi.json' && get) return answerJson(response, 200, openApiDocument(VERSION, rules, faults));
     if (url.pathname === '/reference/activity' && get) return answerJson(response, 200, activity.report());
     if (url.pathname === '/jobs' && get) return answerJson(response, 200, { jobs: jobListing(url.searchParams.get('job_type')) });
     if (url.pathname === '/edit')

@@ -89,3 +89,32 @@ test("npm run miner's entry listens, answers /health, logs one line per job, and
   const [code] = await once(child, 'exit');
   expect(code).toBe(0);
 });
+
+test('dies-mid-job under npm run miner: the first edit ends the process with exit code 1 and a line saying so', async ({
+  imageB64,
+}, testInfo) => {
+  const { child, output } = startMain({
+    MINER_SERVER_HOST: '127.0.0.1',
+    MINER_SERVER_PORT: '0',
+    ENABLE_KONTEXT_EDIT: 'true',
+    OUTPUT_DIR: testInfo.outputPath('out'),
+    MINER_FAULTS: 'dies-mid-job',
+  });
+  const exited = once(child, 'exit');
+  try {
+    const url = await waitUntil(() => /listening on (http:\/\/\S+)/.exec(output.stdout)?.[1], {
+      timeoutMs: 15_000,
+      describe: () => `the miner printed no listening line: ${output.stdout}${output.stderr}`,
+    });
+    await fetch(`${url}/edit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'x', seed: 1, image_b64: imageB64 }),
+    }).catch(() => undefined); // the answer may or may not get out before the process ends
+    const [code] = await exited;
+    expect(code).toBe(1);
+    expect(output.stderr).toMatch(/died mid-job \(fault dies-mid-job\).*exits with code 1/);
+  } finally {
+    child.kill('SIGTERM');
+  }
+});
