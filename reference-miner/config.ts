@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FAULTS, isFaultName } from './faults.ts';
+import { PROTOCOL_REVISIONS } from './protocol-revision.ts';
 
 const flag = z
   .union([
@@ -26,6 +27,7 @@ export const MinerConfigSchema = z.object({
   jobRecordTtlSeconds: z.coerce.number().positive().default(300),
   editLatencyMs: int(0).default(0),
   maxBodyBytes: int(1024).default(32 * 1024 * 1024),
+  protocolRevision: z.enum(PROTOCOL_REVISIONS).default('both'),
   faults: z
     .union([z.array(z.string()), z.string()])
     .transform((v) =>
@@ -54,6 +56,7 @@ const VARIABLES: Record<keyof MinerConfig, string> = {
   jobRecordTtlSeconds: 'JOB_RECORD_TTL_SECONDS',
   editLatencyMs: 'MINER_EDIT_LATENCY_MS',
   maxBodyBytes: 'MINER_MAX_BODY_BYTES',
+  protocolRevision: 'MINER_PROTOCOL_REVISION',
   faults: 'MINER_FAULTS',
 };
 

@@ -16,6 +16,7 @@ export function toFastApiDetail(issues: z.core.$ZodIssue[], body: Record<string,
       case 'too_small':
         return { loc, msg: `Input should be greater than or equal to ${issue.minimum}`, type: 'greater_than_equal', input };
       case 'too_big':
+        if (issue.inclusive === false) return { loc, msg: `Input should be less than ${issue.maximum}`, type: 'less_than', input };
         return { loc, msg: `Input should be less than or equal to ${issue.maximum}`, type: 'less_than_equal', input };
       case 'invalid_format':
         return { loc, msg: 'Input should be a valid datetime', type: 'datetime_from_date_parsing', input };

@@ -1,5 +1,7 @@
 import { crc32 } from 'node:zlib';
 import type { RgbImage } from './edit-engine.ts';
+import type { Faults } from './faults.ts';
+import { mix32, unit } from './seeded-hash.ts';
 
 let runCounter = 0;
 
@@ -33,4 +35,23 @@ export async function rawWithSharedBuffer(image: RgbImage): Promise<RgbImage> {
   image.data.copy(shared);
   await new Promise((resolve) => setTimeout(resolve, 20));
   return { ...image, data: Buffer.from(shared) };
+}
+
+/** Seeded noise of the given size: what an edit that never looked at its input starts from. */
+export function seededNoise(width: number, height: number, seed: number): RgbImage {
+  const data = Buffer.allocUnsafe(width * height * 3);
+  const base = mix32(seed ^ 0x1b873593);
+  for (let i = 0; i < data.length; i++) data[i] = mix32(base ^ Math.imul(i + 1, 0x9e3779b9)) & 0xff;
+  return { width, height, data };
+}
+
+/** The output faults a miner's own image checks flag: mostly black, one flat colour, or the bottom rows never rendered. */
+export function spoilOutput(image: RgbImage, seed: number, faults: Faults): void {
+  const { data, width, height } = image;
+  if (faults.has('black-output')) for (let i = 0; i < data.length; i++) data[i] = data[i]! >> 5; // every channel below 8
+  if (faults.has('flat-output')) {
+    const colour = [unit(seed, 11), unit(seed, 12), unit(seed, 13)].map((u) => Math.floor(u * 256));
+    for (let i = 0; i < data.length; i += 3) data.set(colour, i);
+  }
+  if (faults.has('partial-render')) data.fill(0, Math.floor(height * 0.7) * width * 3);
 }

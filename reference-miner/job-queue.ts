@@ -1,15 +1,17 @@
-/** Runs jobs with a fixed number of workers; with a size limit, adding waits for room instead of failing. */
+/** Runs jobs with a fixed number of workers, numbered from 0; with a size limit, adding waits for room instead of failing. */
 export class JobQueue<T> {
   private readonly waiting: T[] = [];
   private readonly roomWaiters: (() => void)[] = [];
-  private running = 0;
+  private readonly idleWorkers: number[];
   private closed = false;
 
   constructor(
-    private readonly workers: number,
+    workers: number,
     private readonly maxsize: number,
-    private readonly run: (item: T) => Promise<void>,
-  ) {}
+    private readonly run: (item: T, worker: number) => Promise<void>,
+  ) {
+    this.idleWorkers = Array.from({ length: workers }, (_, worker) => worker);
+  }
 
   /** Resolves once the item is queued (at once, unless the queue is full). */
   async add(item: T): Promise<void> {
@@ -19,13 +21,19 @@ export class JobQueue<T> {
     this.pump();
   }
 
+  /** INFERENCE_QUEUE_MAXSIZE jobs are waiting: an add would wait for room. */
+  isFull(): boolean {
+    return this.maxsize > 0 && this.waiting.length >= this.maxsize;
+  }
+
   private pump(): void {
-    while (!this.closed && this.running < this.workers && this.waiting.length > 0) {
+    while (!this.closed && this.idleWorkers.length > 0 && this.waiting.length > 0) {
       const item = this.waiting.shift()!;
+      const worker = this.idleWorkers.shift()!;
       this.roomWaiters.shift()?.();
-      this.running++;
-      void this.run(item).finally(() => {
-        this.running--;
+      void this.run(item, worker).finally(() => {
+        this.idleWorkers.push(worker);
+        this.idleWorkers.sort((a, b) => a - b);
         this.pump();
       });
     }

@@ -1,11 +1,12 @@
 import type { CallbackDelivery, JobRecord } from '../protocol/edit-job.ts';
 import type { ImageSource } from '../protocol/edit-job.ts';
 import type { ParsedEditRequest } from '../protocol/edit-job.ts';
+import type { Faults } from './faults.ts';
 
-/** Where a job's input comes from, decided at submission (seed protocol) or in the worker (image_url). */
+/** Where a job's input comes from, decided at submission (seed protocol) or in the worker (image_url, later revision). */
 export type InputPlan =
   | { kind: 'bytes'; bytes: Buffer; source: ImageSource }
-  | { kind: 'url'; url: string; fallback: Buffer | undefined }
+  | { kind: 'worker'; imageUrl: string | undefined; imageB64: string | undefined }
   | { kind: 'blank'; source: ImageSource };
 
 /** A job as the miner holds it: the wire record plus what the worker needs. */
@@ -17,7 +18,9 @@ export type Job = {
   expiresAtMs: number | undefined;
 };
 
-export function newRecord(id: string, request: ParsedEditRequest, source: ImageSource | null, queuedAt: string): JobRecord {
+/** The record at /edit/status; its request echo never carries the secret, unless a fault says so. */
+export function newRecord(id: string, request: ParsedEditRequest, source: ImageSource | null, queuedAt: string, faults: Faults): JobRecord {
+  const echoesDefaults = faults.has('request-echo-defaults');
   return {
     id,
     status: 'queued',
@@ -27,10 +30,11 @@ export function newRecord(id: string, request: ParsedEditRequest, source: ImageS
       reference_job_id: request.reference_job_id ?? null,
       image_source: source,
       seed: request.seed,
-      guidance_scale: request.guidance_scale,
-      num_inference_steps: request.num_inference_steps,
+      guidance_scale: echoesDefaults ? 2.5 : request.guidance_scale,
+      num_inference_steps: echoesDefaults ? 28 : request.num_inference_steps,
       callback_url: request.callback_url ?? null,
       callback_secret_provided: !!request.callback_secret,
+      ...(faults.has('secret-in-record') && { callback_secret: request.callback_secret ?? null }),
       expiry: request.expiry ?? null,
     },
   };

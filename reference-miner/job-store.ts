@@ -24,6 +24,11 @@ export class JobStore {
     return status === 'queued' || status === 'processing';
   }
 
+  /** The jobs queued or processing, oldest first. */
+  live(): Job[] {
+    return [...this.jobs.values()].filter((job) => this.isLive(job.record.id) && this.jobs.get(job.record.id) === job);
+  }
+
   wasCleanedUp(id: string): boolean {
     return this.cleanedCompleted.has(id);
   }

@@ -4,9 +4,16 @@ import { startReferenceMiner } from './server.ts';
 // `npm run miner`: the reference miner on MINER_SERVER_HOST:MINER_SERVER_PORT, one log line per job.
 try {
   const config = readMinerConfig(process.env);
-  const miner = await startReferenceMiner(config, (line) => console.log(line));
+  const miner = await startReferenceMiner(
+    config,
+    (line) => console.log(line),
+    () => {
+      console.error('The reference miner died mid-job (fault dies-mid-job): its listener is closed and it exits with code 1.');
+      process.exit(1);
+    },
+  );
   console.log(
-    `reference miner listening on http://${config.host}:${new URL(miner.url).port} (kontext edit ${config.enableKontextEdit ? 'enabled' : 'disabled'}, faults: ${config.faults.join(',') || 'none'})`,
+    `reference miner listening on http://${config.host}:${new URL(miner.url).port} (kontext edit ${config.enableKontextEdit ? 'enabled' : 'disabled'}, protocol revision ${config.protocolRevision}, faults: ${config.faults.join(',') || 'none'})`,
   );
   const stop = () => void miner.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

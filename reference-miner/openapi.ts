@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { EditRequestSchema } from '../protocol/edit-job.ts';
+import { minerEditRequestSchema } from './edit-request-schema.ts';
+import type { Faults } from './faults.ts';
+import type { RevisionRules } from './protocol-revision.ts';
 
 /** A minimal OpenAPI document, as FastAPI serves one: clients read the edit request's fields from it. */
-export function openApiDocument(version: string): unknown {
+export function openApiDocument(version: string, rules: RevisionRules, faults: Faults): unknown {
   return {
     openapi: '3.1.0',
     info: { title: 'Kontext reference miner', version },
@@ -12,6 +14,6 @@ export function openApiDocument(version: string): unknown {
       '/edit/result/{job_id}': { get: {} },
       '/health': { get: {} },
     },
-    components: { schemas: { EditRequest: z.toJSONSchema(EditRequestSchema, { io: 'input' }) } },
+    components: { schemas: { EditRequest: z.toJSONSchema(minerEditRequestSchema(rules, faults), { io: 'input' }) } },
   };
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import path from 'node:path';
 import sharp from 'sharp';
+import type { ActivityLog } from './activity-log.ts';
 import type { MinerConfig } from './config.ts';
 import { jsonInvalidDetail } from './fastapi-validation.ts';
 import type { Faults } from './faults.ts';
@@ -11,20 +11,25 @@ import type { Job } from './job-record.ts';
 import type { JobQueue } from './job-queue.ts';
 import type { JobStore } from './job-store.ts';
 import { openApiDocument } from './openapi.ts';
+import { revisionRules } from './protocol-revision.ts';
+import { resultFile } from './result-file.ts';
 import { admitEdit } from './submit-edit.ts';
 
 export const VERSION = '1.0.0';
 
-export type RouteDependencies = { config: MinerConfig; faults: Faults; store: JobStore; queue: JobQueue<Job> };
+export type RouteDependencies = { config: MinerConfig; faults: Faults; store: JobStore; queue: JobQueue<Job>; activity: ActivityLog };
 
 /** The miner's HTTP API, route by route, as PROTOCOL.md describes it. */
-export function createRoutes({ config, faults, store, queue }: RouteDependencies) {
+export function createRoutes({ config, faults, store, queue, activity }: RouteDependencies) {
+  const rules = revisionRules(config.protocolRevision);
   function health() {
     return {
       status: 'healthy',
       timestamp: isoNow(),
       services: { inference: 'reference', kontext_edit: config.enableKontextEdit ? 'loaded' : 'disabled' },
       config: {
+        engine: 'reference-cpu', // output size = prepared input size, unlike a real model
+        protocol_revision: config.protocolRevision,
         inference_workers: config.inferenceWorkers,
         inference_queue_maxsize: config.inferenceQueueMaxsize,
         callback_timeout: config.callbackTimeoutSeconds,
@@ -37,7 +42,7 @@ export function createRoutes({ config, faults, store, queue }: RouteDependencies
 
   async function submit(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (!config.enableKontextEdit) return answerJson(response, 503, { detail: 'Kontext editing is disabled (ENABLE_KONTEXT_EDIT=false)' });
-    const raw = await readBody(request, config.maxBodyBytes);
+    const raw = await readBody(request, faults.has('no-body-limit') ? Infinity : config.maxBodyBytes);
     if (!raw) return answerJson(response, 413, { detail: `Request body exceeds ${config.maxBodyBytes} bytes` });
     let body: unknown;
     try {
@@ -45,9 +50,12 @@ export function createRoutes({ config, faults, store, queue }: RouteDependencies
     } catch (error) {
       return answerJson(response, 422, { detail: jsonInvalidDetail(error as Error) });
     }
-    const admitted = await admitEdit(body, store, faults);
+    const admitted = await admitEdit(body, rules, store, faults);
     if ('status' in admitted) return answerJson(response, admitted.status, admitted.body);
+    if (faults.has('queue-full-503') && queue.isFull())
+      return answerJson(response, 503, { detail: `Inference queue is full (${config.inferenceQueueMaxsize} jobs waiting)` });
     store.put(admitted);
+    activity.queued(admitted, admitted.record.id);
     await queue.add(admitted); // a full queue holds the answer until there is room
     const id = admitted.record.id;
     answerJson(response, 200, {
@@ -68,18 +76,26 @@ export function createRoutes({ config, faults, store, queue }: RouteDependencies
     answerJson(response, 404, { detail: `Job ${id} not found` });
   }
 
-  /** /edit/result/{id} (`api`) answers 400 for an unfinished job; /images/edits/{id}.png serves whatever file exists. */
+  /** /edit/result/{id} (`api`) refuses an unfinished job (400, later 404); /images/edits/{id}.png serves whatever file exists. */
   async function result(id: string, response: ServerResponse, api: boolean): Promise<void> {
     const job = store.get(id);
+    if (api && job && job.record.status !== 'completed' && faults.has('unfinished-result-200'))
+      return answerBytes(response, 'image/png', Buffer.alloc(0));
     if (api && job && job.record.status !== 'completed')
-      return answerJson(response, 400, { detail: `Job ${id} is ${job.record.status}, not completed` });
+      return answerJson(response, rules.unfinishedResultStatus, { detail: `Job ${id} is ${job.record.status}, not completed` });
     const known = !api || job || store.wasCleanedUp(id);
     const png =
-      known && !faults.has('result-missing')
-        ? await readFile(path.join(config.outputDir, 'edits', `${path.basename(id)}.png`)).catch(() => undefined)
-        : undefined;
+      known && !faults.has('result-missing') ? await readFile(resultFile(config.outputDir, id)).catch(() => undefined) : undefined;
     if (!png) return answerJson(response, 404, { detail: `Result for ${id} not found` });
-    answerBytes(response, 'image/png', faults.has('result-not-png') ? await sharp(png).jpeg().toBuffer() : png);
+    if (faults.has('result-not-png')) return answerBytes(response, 'image/png', await sharp(png).jpeg().toBuffer());
+    if (!api && faults.has('static-image-differs'))
+      return answerBytes(response, 'image/png', await sharp(png).png({ compressionLevel: 9, adaptiveFiltering: true }).toBuffer());
+    answerBytes(response, 'image/png', png);
+  }
+
+  /** GET /jobs: every record; `?job_type=edit` keeps edit jobs, which all of this miner's jobs are. */
+  function jobListing(jobType: string | null) {
+    return jobType === null || jobType === 'edit' ? store.list().map((j) => j.record) : [];
   }
 
   return async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -99,11 +115,13 @@ export function createRoutes({ config, faults, store, queue }: RouteDependencies
           '/images/edits/{job_id}.png',
           '/jobs',
           '/openapi.json',
+          '/reference/activity',
         ],
       });
     if (url.pathname === '/health' && get) return answerJson(response, 200, health());
-    if (url.pathname === '/openapi.json' && get) return answerJson(response, 200, openApiDocument(VERSION));
-    if (url.pathname === '/jobs' && get) return answerJson(response, 200, { jobs: store.list().map((j) => j.record) });
+    if (url.pathname === '/openapi.json' && get) return answerJson(response, 200, openApiDocument(VERSION, rules, faults));
+    if (url.pathname === '/reference/activity' && get) return answerJson(response, 200, activity.report());
+    if (url.pathname === '/jobs' && get) return answerJson(response, 200, { jobs: jobListing(url.searchParams.get('job_type')) });
     if (url.pathname === '/edit')
       return method === 'POST' ? submit(request, response) : answerJson(response, 405, { detail: 'Method Not Allowed' });
     if (first === 'edit' && second === 'status' && third && get) return status(decodeURIComponent(third), response);

@@ -1,16 +1,21 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { editPixels, encodePng, type RgbImage } from './edit-engine.ts';
+import type { ActivityLog } from './activity-log.ts';
 import { sendCallback } from './callback-sender.ts';
-import { nondeterministicNudge, pngWithRunStamp, rawWithSharedBuffer } from './fault-effects.ts';
+import { editParameters, engineQuirks } from './edit-parameters.ts';
+import { editPixels, encodePng } from './edit-engine.ts';
+import { nondeterministicNudge, pngWithRunStamp, rawWithSharedBuffer, seededNoise, spoilOutput } from './fault-effects.ts';
 import type { Faults } from './faults.ts';
-import { blankCanvas, decodeInput, InputImageError } from './image-input.ts';
+import { InputImageError } from './image-input.ts';
 import { isoNow } from './iso-now.ts';
+import { resolveInput } from './job-input.ts';
 import type { Job } from './job-record.ts';
 import type { JobStore } from './job-store.ts';
+import { resultFile } from './result-file.ts';
 
 export type JobContext = {
   store: JobStore;
+  activity: ActivityLog;
   faults: Faults;
   outputDir: string;
   serviceUrl: string;
@@ -18,35 +23,54 @@ export type JobContext = {
   callbackTimeoutMs: number;
   /** Waits that end when the miner closes, so no timer outlives it. */
   pause: (ms: number) => Promise<void>;
+  /** Called as the edit itself starts; false when the miner fell sick (hung or dead) and the job goes no further. */
+  editStarting: () => Promise<boolean>;
   log: (line: string) => void;
 };
 
+/** A job's processing ends with its PNG, with a failure (the record says why), or abandoned, never to end. */
+type Outcome = { png: Buffer } | { png: undefined; abandoned: boolean };
+
 /** The worker's part of a job: input, edit, file, status, then the callback. */
-export async function runJob(job: Job, context: JobContext): Promise<void> {
+export async function runJob(job: Job, worker: number, context: JobContext): Promise<void> {
+  const { record, request } = job;
+  const startedMs = Date.now();
+  context.activity.started(job, worker, startedMs);
+  record.status = 'processing';
+  // timestamps-out-of-order: a worker clock 5 s behind the one that stamped queued_at
+  record.started_at = isoNow(new Date(startedMs - (context.faults.has('timestamps-out-of-order') ? 5_000 : 0)));
+  const outcome = await processJob(job, context);
+  context.activity.ended(job);
+  if (!outcome.png && outcome.abandoned) return;
+  context.log(
+    `job ${record.id} source=${record.request.image_source} seed=${request.seed} ${outcome.png ? 'completed' : 'failed'} in ${Date.now() - startedMs} ms`,
+  );
+  context.store.finished(job);
+  await callBack(job, outcome.png, context);
+}
+
+async function processJob(job: Job, context: JobContext): Promise<Outcome> {
   const { record, request } = job;
   const { faults } = context;
-  const startedMs = Date.now();
-  record.status = 'processing';
-  record.started_at = isoNow();
-  let png: Buffer | undefined;
+  // queue-dependent-output: another job in the queue at the moment this one starts
+  const neighbour = context.store.live().find((other) => other !== job);
   try {
-    const input = await resolveInput(job);
+    let input = await resolveInput(job, faults);
+    if (!(await context.editStarting())) return { png: undefined, abandoned: true };
+    if (faults.has('input-ignored')) input = seededNoise(input.width, input.height, request.seed);
     await context.pause(context.editLatencyMs);
-    const edited = editPixels(input, {
-      prompt: faults.has('prompt-ignored') ? '' : request.prompt,
-      seed: faults.has('seed-ignored') ? 0 : request.seed,
-      guidanceScale: faults.has('guidance-ignored') ? 2.5 : request.guidance_scale,
-      numInferenceSteps: faults.has('steps-ignored') ? 28 : request.num_inference_steps,
-    });
+    const parameters = editParameters(request, faults);
+    const edited = editPixels(input, parameters, engineQuirks(faults, neighbour?.request.seed));
     const unstable =
       faults.has('unstable-pixels') ||
       (faults.has('unstable-long-prompts') && request.prompt.length > 48) ||
       (faults.has('unstable-high-guidance') && request.guidance_scale > 5);
     if (unstable) nondeterministicNudge(edited);
+    spoilOutput(edited, parameters.seed, faults);
     const raw = faults.has('shared-buffer-race') ? await rawWithSharedBuffer(edited) : edited;
-    png = await encodePng(raw);
+    let png = await encodePng(raw);
     if (faults.has('unstable-png-bytes')) png = pngWithRunStamp(png);
-    const file = path.join(context.outputDir, 'edits', `${record.id}.png`);
+    const file = resultFile(context.outputDir, record.id);
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, png);
     Object.assign(record, {
@@ -55,15 +79,20 @@ export async function runJob(job: Job, context: JobContext): Promise<void> {
       image_url: `${context.serviceUrl}/images/edits/${record.id}.png`,
     });
     if (!faults.has('callback-before-completed')) markEnded(job, 'completed');
+    return { png };
   } catch (error) {
-    png = undefined;
-    markEnded(job, 'failed', error instanceof InputImageError ? error.message : `Edit failed: ${(error as Error).message}`);
+    // stuck-on-bad-input: the worker swallows the exception and moves on; the record never learns
+    if (error instanceof InputImageError && faults.has('stuck-on-bad-input')) return { png: undefined, abandoned: true };
+    markEnded(job, 'failed', failureText(job, error as Error, faults));
+    return { png: undefined, abandoned: false };
   }
-  context.log(
-    `job ${record.id} source=${record.request.image_source} seed=${request.seed} ${png ? 'completed' : 'failed'} in ${Date.now() - startedMs} ms`,
-  );
-  context.store.finished(job);
-  await callBack(job, png, context);
+}
+
+/** The job's `error`: the reason, or what the faults make of it (nothing at all, or the request with its secret). */
+function failureText(job: Job, error: Error, faults: Faults): string {
+  if (faults.has('failure-empty-error')) return '';
+  const reason = error instanceof InputImageError ? error.message : `Edit failed: ${error.message}`;
+  return faults.has('secret-in-error') ? `${reason} for request ${JSON.stringify(job.request)}` : reason;
 }
 
 async function callBack(job: Job, png: Buffer | undefined, context: JobContext): Promise<void> {
@@ -78,8 +107,13 @@ async function callBack(job: Job, png: Buffer | undefined, context: JobContext):
       status: succeeded ? ('completed' as const) : record.status,
       completed_at: record.completed_at ?? isoNow(),
     };
-    const delivery = await sendCallback({ ...job, record: payload }, png, context.serviceUrl, context.callbackTimeoutMs, faults);
+    const send = () => sendCallback({ ...job, record: payload }, png, context.serviceUrl, context.callbackTimeoutMs, faults);
+    const delivery = await send();
     if (!faults.has('callback-not-recorded')) record.callback = delivery;
+    if (faults.has('callback-sent-twice')) {
+      await context.pause(1_000);
+      await send();
+    }
   }
   if (completesLate) {
     await context.pause(300);
@@ -92,21 +126,4 @@ function markEnded(job: Job, status: 'completed' | 'failed', error?: string): vo
   job.record.status = status;
   if (status === 'completed') job.record.completed_at = now;
   else Object.assign(job.record, { failed_at: now, error });
-}
-
-async function resolveInput(job: Job): Promise<RgbImage> {
-  const plan = job.input;
-  if (plan.kind === 'blank') return blankCanvas();
-  if (plan.kind === 'bytes') return decodeInput(plan.bytes);
-  try {
-    const response = await fetch(plan.url, { signal: AbortSignal.timeout(30_000) });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const image = await decodeInput(Buffer.from(await response.arrayBuffer()));
-    job.record.request.image_source = 'url';
-    return image;
-  } catch (error) {
-    if (!plan.fallback) throw new InputImageError(`Failed to download image_url ${plan.url}: ${(error as Error).message}`);
-    job.record.request.image_source = 'url_fallback_to_base64';
-    return decodeInput(plan.fallback);
-  }
 }

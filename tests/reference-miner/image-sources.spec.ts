@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { comparePixels, decodePixels, sampleImage } from '../../fixtures/images/index.ts';
+import { decodePixels, sampleImage } from '../../fixtures/images/index.ts';
 import { startScriptedServer } from '../support/scripted-server.ts';
 import { expect, test } from './miner-test.ts';
 
@@ -53,14 +53,4 @@ test('JPEG and WebP inputs are made RGB; inputs over 1024 px shrink to 1024 on t
     const output = await decodePixels(png!);
     expect([output.width, output.height]).toEqual([1024, 512]);
   }
-});
-
-test('an RGBA input is flattened like a PIL convert("RGB") of the same pixels', async ({ miner }) => {
-  const rgb = await sampleImage({ width: 64, height: 64 });
-  const rgba = await sharp(rgb).ensureAlpha(1).png().toBuffer();
-  const [fromRgb, fromRgba] = await Promise.all([
-    miner.run({ prompt: 'x', seed: 6, image_b64: rgb.toString('base64') }),
-    miner.run({ prompt: 'x', seed: 6, image_b64: rgba.toString('base64') }),
-  ]);
-  expect(comparePixels(await decodePixels(fromRgb.png!), await decodePixels(fromRgba.png!)).differingPixels).toBe(0);
 });

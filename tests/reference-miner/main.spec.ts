@@ -26,6 +26,7 @@ test("the real miner's variables configure it, with the real defaults", () => {
     inferenceQueueMaxsize: 0,
     callbackTimeoutSeconds: 30,
     jobRecordTtlSeconds: 300,
+    protocolRevision: 'both',
     faults: [],
   });
   expect(
@@ -42,6 +43,7 @@ for (const [variable, value, says] of [
   ['MINER_SERVER_PORT', 'eighty', /MINER_SERVER_PORT="eighty" is not accepted/],
   ['ENABLE_KONTEXT_EDIT', 'sure', /ENABLE_KONTEXT_EDIT="sure" is not accepted/],
   ['INFERENCE_WORKERS', '0', /INFERENCE_WORKERS="0" is not accepted/],
+  ['MINER_PROTOCOL_REVISION', 'newest', /MINER_PROTOCOL_REVISION="newest" is not accepted/],
   [
     'MINER_FAULTS',
     'seed-ignored,nope',
@@ -69,7 +71,7 @@ test("npm run miner's entry listens, answers /health, logs one line per job, and
       timeoutMs: 15_000,
       describe: () => `the miner printed no listening line: ${output.stdout}${output.stderr}`,
     });
-    expect(output.stdout).toContain('(kontext edit enabled, faults: none)');
+    expect(output.stdout).toContain('(kontext edit enabled, protocol revision both, faults: none)');
     expect((await (await fetch(`${url}/health`)).json()).services.kontext_edit).toBe('loaded');
     await fetch(`${url}/edit`, {
       method: 'POST',
@@ -86,4 +88,33 @@ test("npm run miner's entry listens, answers /health, logs one line per job, and
   }
   const [code] = await once(child, 'exit');
   expect(code).toBe(0);
+});
+
+test('dies-mid-job under npm run miner: the first edit ends the process with exit code 1 and a line saying so', async ({
+  imageB64,
+}, testInfo) => {
+  const { child, output } = startMain({
+    MINER_SERVER_HOST: '127.0.0.1',
+    MINER_SERVER_PORT: '0',
+    ENABLE_KONTEXT_EDIT: 'true',
+    OUTPUT_DIR: testInfo.outputPath('out'),
+    MINER_FAULTS: 'dies-mid-job',
+  });
+  const exited = once(child, 'exit');
+  try {
+    const url = await waitUntil(() => /listening on (http:\/\/\S+)/.exec(output.stdout)?.[1], {
+      timeoutMs: 15_000,
+      describe: () => `the miner printed no listening line: ${output.stdout}${output.stderr}`,
+    });
+    await fetch(`${url}/edit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'x', seed: 1, image_b64: imageB64 }),
+    }).catch(() => undefined); // the answer may or may not get out before the process ends
+    const [code] = await exited;
+    expect(code).toBe(1);
+    expect(output.stderr).toMatch(/died mid-job \(fault dies-mid-job\).*exits with code 1/);
+  } finally {
+    child.kill('SIGTERM');
+  }
 });

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+/** One job's passage through the miner, in epoch ms; started/ended are null until they happen. */
+export const JobActivitySchema = z.object({
+  id: z.string(),
+  worker: z.number().int().nullable(),
+  queued_ms: z.number(),
+  started_ms: z.number().nullable(),
+  ended_ms: z.number().nullable(),
+});
+export type JobActivity = z.infer<typeof JobActivitySchema>;
+
+/** GET /reference/activity: what a benchmark needs to tell busy time from idle time. */
+export const ActivityReportSchema = z.object({
+  workers: z.number().int(),
+  edit_latency_ms: z.number().int(),
+  jobs: z.array(JobActivitySchema),
+  /** Sum over workers of the union of their processing intervals; an unfinished one counts up to now. */
+  busy_ms: z.number(),
+});
+export type ActivityReport = z.infer<typeof ActivityReportSchema>;
+
+/** Records when each job was queued, and when and on which worker its processing started and ended. */
+export class ActivityLog {
+  private readonly entries = new Map<object, JobActivity>();
+
+  constructor(
+    private readonly workers: number,
+    private readonly editLatencyMs: number,
+  ) {}
+
+  queued(job: object, id: string, now = Date.now()): void {
+    this.entries.set(job, { id, worker: null, queued_ms: now, started_ms: null, ended_ms: null });
+  }
+
+  started(job: object, worker: number, now = Date.now()): void {
+    Object.assign(this.entries.get(job) ?? {}, { worker, started_ms: now });
+  }
+
+  ended(job: object, now = Date.now()): void {
+    Object.assign(this.entries.get(job) ?? {}, { ended_ms: now });
+  }
+
+  report(now = Date.now()): ActivityReport {
+    const jobs = [...this.entries.values()].map((entry) => ({ ...entry }));
+    return { workers: this.workers, edit_latency_ms: this.editLatencyMs, jobs, busy_ms: busyMs(jobs, now) };
+  }
+}
+
+/** Per worker, the length of the union of its [started, ended] intervals, summed. */
+export function busyMs(jobs: JobActivity[], now: number): number {
+  const byWorker = new Map<number, [number, number][]>();
+  for (const job of jobs)
+    if (job.worker !== null && job.started_ms !== null)
+      byWorker.set(job.worker, [...(byWorker.get(job.worker) ?? []), [job.started_ms, job.ended_ms ?? now]]);
+  let total = 0;
+  for (const intervals of byWorker.values()) {
+    intervals.sort((a, b) => a[0] - b[0]);
+    let [start, end] = intervals[0]!;
+    for (const [s, e] of intervals.slice(1)) {
+      if (s > end) {
+        total += end - start;
+        [start, end] = [s, e];
+      } else end = Math.max(end, e);
+    }
+    total += end - start;
+  }
+  return total;
+}

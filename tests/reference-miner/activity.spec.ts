@@ -1,0 +1,51 @@
+import { ActivityReportSchema, busyMs } from '../../reference-miner/activity-log.ts';
+import { expect, test } from './miner-test.ts';
+
+// GET /reference/activity: per worker, when each job's processing started and ended, and the busy time.
+
+test('two workers, three jobs: each job is queued, started and ended in order, on worker 0 or 1, for at least the edit latency', async ({
+  startMiner,
+  imageB64,
+}) => {
+  const miner = await startMiner({ inferenceWorkers: 2, editLatencyMs: 300 });
+  const ids = ['act-a', 'act-b', 'act-c'];
+  await Promise.all(ids.map((job_id) => miner.run({ prompt: 'x', seed: 1, image_b64: imageB64, job_id })));
+  const report = ActivityReportSchema.parse((await miner.get('/reference/activity')).json);
+  expect(report).toMatchObject({ workers: 2, edit_latency_ms: 300 });
+  expect(report.jobs.map((j) => j.id).sort()).toEqual(ids);
+  for (const job of report.jobs) {
+    expect([0, 1], job.id).toContain(job.worker);
+    expect(job.started_ms!, job.id).toBeGreaterThanOrEqual(job.queued_ms);
+    expect(job.ended_ms! - job.started_ms!, job.id).toBeGreaterThanOrEqual(300);
+  }
+  const [first, second, third] = [...report.jobs].sort((a, b) => a.started_ms! - b.started_ms!);
+  expect(first!.worker).not.toBe(second!.worker);
+  expect(third!.started_ms!, 'the third job waits for a free worker').toBeGreaterThanOrEqual(Math.min(first!.ended_ms!, second!.ended_ms!));
+  expect(report.busy_ms).toBe(busyMs(report.jobs, Date.now()));
+  expect(report.busy_ms).toBeGreaterThanOrEqual(900);
+});
+
+test('one worker: busy time is the sum of the processing times, and idle time between jobs is not counted', async ({
+  startMiner,
+  imageB64,
+}) => {
+  const miner = await startMiner({ editLatencyMs: 100 });
+  await miner.run({ prompt: 'x', seed: 1, image_b64: imageB64 });
+  await miner.run({ prompt: 'x', seed: 2, image_b64: imageB64 });
+  const { jobs, busy_ms } = ActivityReportSchema.parse((await miner.get('/reference/activity')).json);
+  expect(jobs.map((j) => j.worker)).toEqual([0, 0]);
+  expect(busy_ms).toBe(jobs.reduce((sum, j) => sum + j.ended_ms! - j.started_ms!, 0));
+});
+
+test('busy time is the union per worker: overlaps count once, an unfinished job counts up to now, queued jobs not at all', () => {
+  const job = (worker: number | null, started_ms: number | null, ended_ms: number | null) => ({
+    id: 'j',
+    worker,
+    queued_ms: 0,
+    started_ms,
+    ended_ms,
+  });
+  expect(busyMs([job(0, 0, 100), job(0, 50, 150), job(0, 200, 250), job(1, 0, 100), job(null, null, null), job(1, 900, null)], 1000)).toBe(
+    150 + 50 + 100 + 100,
+  );
+});
