@@ -1,12 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { request } from '@playwright/test';
+import { request, type FullConfig } from '@playwright/test';
 import { resolveCallbackAddress, type CallbackAddress } from './setup/callback-address.ts';
+import { checkCallbackPortFree } from './setup/callback-port-check.ts';
+import { checkExternalReceiver } from './setup/external-receiver-check.ts';
 import { MinerUnreachableError, probeHealth } from './setup/health-probe.ts';
 import { OperatorError, toOperatorError } from './setup/operator-error.ts';
 import { REFERENCE_MINER_FLAG } from './setup/reference-miner-target.ts';
-import { readSettings } from './setup/settings.ts';
+import { readSettings, type Settings } from './setup/settings.ts';
+import { checkSampleImage } from './setup/sample-image-check.ts';
 import { describeProtocol, readEditRequestFields } from './setup/protocol-revision.ts';
 import { publishSuiteContext } from './setup/suite-context.ts';
 
@@ -14,11 +17,11 @@ import { publishSuiteContext } from './setup/suite-context.ts';
  * Runs once: checks the miner is up with editing enabled, decides where it can reach the callback
  * receiver, and hands both to the workers. Any failure stops the whole run with one sentence.
  */
-export default async function globalSetup(): Promise<() => void> {
+export default async function globalSetup(config: FullConfig): Promise<() => void> {
   const runStateDir = mkdtempSync(path.join(tmpdir(), 'kontext-e2e-run-'));
   const teardown = () => rmSync(runStateDir, { recursive: true, force: true });
   try {
-    await prepareRun(runStateDir);
+    await prepareRun(runStateDir, config);
     return teardown;
   } catch (error) {
     teardown();
@@ -26,16 +29,19 @@ export default async function globalSetup(): Promise<() => void> {
   }
 }
 
-async function prepareRun(runStateDir: string): Promise<void> {
+async function prepareRun(runStateDir: string, config: FullConfig): Promise<void> {
   const settings = readSettings();
   const minerUrl = settings.ASYNC_MINER_URL!;
+  await checkSampleImage(settings.ASYNC_SAMPLE_IMAGE);
   const api = await request.newContext();
   try {
     let skipReason: string | undefined;
     let editRequestFields: string[] = [];
     let outputKeepsPreparedSize = false;
+    let faults: unknown;
     try {
       const health = await probeHealth(api, minerUrl, settings.ASYNC_HEALTH_TIMEOUT_SECONDS * 1000);
+      faults = health.config?.faults;
       if (health.services.kontext_edit === 'disabled')
         throw new OperatorError(
           `Kontext editing must be enabled: the miner at ${minerUrl} reports services.kontext_edit = "disabled"; set ENABLE_KONTEXT_EDIT=true in its environment or .env and restart it.`,
@@ -48,8 +54,12 @@ async function prepareRun(runStateDir: string): Promise<void> {
       console.log(`[kontext-e2e] ${skipReason}: every test is skipped.`);
     }
     const callback = await resolveCallbackAddress(settings, minerUrl);
+    if (callback.rule === 'external') await checkExternalReceiver(settings.ASYNC_CALLBACK_BASE_URL!);
+    else if (callback.preferredPort) await checkCallbackPortFree(callback.bindHost, callback.preferredPort);
     logTarget(minerUrl, process.env[REFERENCE_MINER_FLAG] === '1', callback);
-    if (!skipReason) console.log(`[kontext-e2e] ${describeProtocol(editRequestFields)}`);
+    const protocol = skipReason ? undefined : describeProtocol(editRequestFields);
+    if (protocol) console.log(`[kontext-e2e] ${protocol}`);
+    describeRunInReport(config, { minerUrl, protocol: protocol ?? skipReason!, settings, faults });
     publishSuiteContext({
       minerUrl,
       runStateDir,
@@ -69,7 +79,37 @@ function logTarget(minerUrl: string, referenceMiner: boolean, callback: Callback
       ? `[kontext-e2e] No ASYNC_MINER_URL: testing the bundled reference miner at ${minerUrl}; set ASYNC_MINER_URL=http://localhost:8091 to test your own miner.`
       : `[kontext-e2e] Testing the miner at ${minerUrl}.`,
   );
-  console.log(
-    `[kontext-e2e] Callbacks reach ${callback.protocol}//${callback.publicHost}, receiver bound to ${callback.bindHost} (rule ${callback.rule}: ${callback.explanation}).`,
-  );
+  console.log(`[kontext-e2e] ${describeCallbackAddress(callback)}`);
+}
+
+function describeCallbackAddress(callback: CallbackAddress): string {
+  const origin = `${callback.protocol}//${callback.publicHost}`;
+  const rule = `(rule ${callback.rule}: ${callback.explanation})`;
+  if (callback.rule === 'external')
+    return `Callbacks go to ${origin}${callback.preferredPort ? `:${callback.preferredPort}` : ''} ${rule}.`;
+  const port = callback.preferredPort
+    ? `:${callback.preferredPort} (the first worker; others on free ports)`
+    : ' on a free port per worker';
+  return `Callbacks reach ${origin}${port}, receiver bound to ${callback.bindHost} ${rule}.`;
+}
+
+const SECRET_SETTINGS = new Set(['ASYNC_CALLBACK_SECRET']);
+
+/**
+ * The HTML and JSON reports show config.metadata; global setup gets the same FullConfig object the
+ * reporters read at the end, so what is written here reaches the report header.
+ */
+function describeRunInReport(config: FullConfig, run: { minerUrl: string; protocol: string; settings: Settings; faults: unknown }): void {
+  const settings = Object.entries(run.settings)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => `${name}=${SECRET_SETTINGS.has(name) ? '***' : String(value)}`)
+    .join(' ');
+  const suite = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+  Object.assign(config.metadata, {
+    'Miner URL': run.minerUrl,
+    Protocol: run.protocol,
+    Settings: settings,
+    ...(Array.isArray(run.faults) && run.faults.length ? { 'Reference miner faults': run.faults.join(', ') } : {}),
+    'Suite version': suite.version,
+  });
 }

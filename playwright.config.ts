@@ -16,7 +16,7 @@ export default defineConfig({
   retries: 0, // a flaky spec is a bug to find, not to retry
   workers: process.env.CI ? 2 : undefined,
   timeout: testTimeoutMs,
-  reporter: [['list'], ['html', { open: 'never' }]],
+  reporter: [['list'], ['./setup/run-summary-reporter.ts'], ['html', { open: 'never' }]],
   webServer: referenceMiner,
 });
 

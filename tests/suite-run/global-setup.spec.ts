@@ -76,7 +76,7 @@ test('a miner in Docker gets callbacks through its network gateway, found with t
     });
     expect(run.exitCode, run.output).toBe(0);
     expect(run.output).toContain(
-      `Callbacks reach http://172.18.0.1, receiver bound to 0.0.0.0 (rule docker-detected: a Docker container publishes the miner's port ${port} on network ${NETWORK}, whose gateway is 172.18.0.1)`,
+      `Callbacks reach http://172.18.0.1 on a free port per worker, receiver bound to 0.0.0.0 (rule docker-detected: a Docker container publishes the miner's port ${port} on network ${NETWORK}, whose gateway is 172.18.0.1)`,
     );
     expect(docker.calls()).toEqual([`ps --filter publish=${port} --format {{.Names}}\t{{.Networks}}`, `network inspect ${NETWORK}`]);
   } finally {

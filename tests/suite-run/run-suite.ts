@@ -27,7 +27,8 @@ export type SuiteTestResult = {
   annotations: { type: string; description?: string }[];
 };
 
-export type SuiteRun = { exitCode: number; output: string; tests: SuiteTestResult[] };
+/** `metadata` is the JSON report's config.metadata: what the HTML report shows in its header. */
+export type SuiteRun = { exitCode: number; output: string; tests: SuiteTestResult[]; metadata: Record<string, unknown> };
 
 /** Runs `npx playwright test` of this project in a child process, as an operator would, and reads its JSON report. */
 export async function runSuite(options: { env?: Record<string, string>; args?: string[] }): Promise<SuiteRun> {
@@ -47,7 +48,7 @@ export async function runSuite(options: { env?: Record<string, string>; args?: s
   child.stderr.on('data', (chunk) => (output += chunk));
   const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
   try {
-    return { exitCode, output, tests: readReport(reportFile) };
+    return { exitCode, output, ...readReport(reportFile) };
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
@@ -61,12 +62,12 @@ function inheritedEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function readReport(reportFile: string): SuiteTestResult[] {
+function readReport(reportFile: string): Pick<SuiteRun, 'tests' | 'metadata'> {
   let raw: string;
   try {
     raw = readFileSync(reportFile, 'utf8');
   } catch {
-    return []; // the run stopped before any test: the caller reads `output`
+    return { tests: [], metadata: {} }; // the run stopped before any test: the caller reads `output`
   }
   const report = JSON.parse(raw) as JSONReport;
   const results: SuiteTestResult[] = [];
@@ -85,5 +86,5 @@ function readReport(reportFile: string): SuiteTestResult[] {
     for (const child of suite.suites ?? []) visit(child, [...titles, child.title]);
   };
   for (const suite of report.suites) visit(suite, []);
-  return results;
+  return { tests: results, metadata: report.config.metadata };
 }

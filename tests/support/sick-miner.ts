@@ -1,0 +1,73 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { HEALTH_WITH_EDITING_ENABLED } from '../suite-run/stub-miner.ts';
+
+/** How the stand-in falls ill once it has accepted an edit. */
+export type Sickness =
+  /** GET /edit/status is never answered: the request is held open until the server closes. */
+  | 'hangs-on-status'
+  /** The server stops listening right after answering the first POST /edit: every later call is refused. */
+  | 'dies-after-first-edit';
+
+const OPENAPI = {
+  openapi: '3.1.0',
+  components: { schemas: { EditRequest: { properties: { prompt: {}, seed: {}, image_b64: {}, reference_job_id: {} } } } },
+};
+
+/** A miner that is healthy until its first edit, then falls ill: for how the suite behaves when a miner stops answering. */
+export async function startSickMiner(sickness: Sickness): Promise<{ url: string; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((request, response) => void answer(request, response));
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  async function answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = new URL(request.url ?? '/', 'http://stand-in').pathname;
+    const body = await readBody(request);
+    if (path === '/health') return json(response, 200, HEALTH_WITH_EDITING_ENABLED);
+    if (path === '/openapi.json') return json(response, 200, JSON.stringify(OPENAPI));
+    if (request.method === 'POST' && path === '/edit') {
+      const jobId = String((JSON.parse(body || '{}') as { job_id?: string }).job_id ?? 'edit-stand-in');
+      const accepted = {
+        accepted: true,
+        job_id: jobId,
+        status: 'queued',
+        message: 'Edit job queued',
+        status_url: `/edit/status/${jobId}`,
+        result_url: `/edit/result/${jobId}`,
+      };
+      json(response, 200, JSON.stringify(accepted));
+      if (sickness === 'dies-after-first-edit') response.on('finish', () => server.close());
+      return;
+    }
+    if (path.startsWith('/edit/status/') && sickness === 'hangs-on-status') return; // never answered
+    json(response, 404, JSON.stringify({ detail: 'Not Found' }));
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        if (!server.listening) return resolve();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    request.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+    request.on('end', () => resolve(text));
+  });
+}
+
+function json(response: ServerResponse, status: number, body: string): void {
+  // No keep-alive: once the server stops listening, every later call needs a new connection and is refused.
+  response.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
+  response.end(body);
+}
