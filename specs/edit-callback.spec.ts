@@ -61,3 +61,45 @@ test(
     expect(await callbacks.received(outcome.jobId), 'callbacks received for an expired job').toEqual([]);
   },
 );
+
+test(
+  'a receiver that answers 500 is recorded as a callback "error" with its status code',
+  { tag: '@callback-answer-recorded' },
+  async ({ miner, callbacks }) => {
+    const request = miner.requestBody({ seed: 36 });
+    test.skip(
+      !callbacks.answerWith(request.job_id, 500),
+      'with ASYNC_USE_EXTERNAL_CALLBACK=true the suite cannot choose what the receiver answers',
+    );
+    const outcome = await miner.edit(request, 'result whose callback is refused');
+    const delivery = await miner.waitForDelivery(outcome.jobId, callbacks.timeoutMs);
+    expect(delivery, 'the callback delivery on the job record').toMatchObject({ status: 'error', status_code: 500 });
+  },
+);
+
+// expiry is an instant: an offset such as -05:00 counts, whatever the miner's own zone.
+const HOUR_MS = 60 * 60 * 1000;
+
+test(
+  'expiry is an instant: a future one written at -05:00 gets its callback, a past one at +05:00 does not',
+  { tag: '@expiry-is-an-instant' },
+  async ({ miner, callbacks }) => {
+    const [future, past] = await Promise.all([
+      miner.edit({ seed: 37, expiry: isoWithOffset(Date.now() + HOUR_MS, -5) }, 'expiry in an hour, at -05:00'),
+      miner.edit({ seed: 38, expiry: isoWithOffset(Date.now() - HOUR_MS, +5) }, 'expiry an hour ago, at +05:00'),
+    ]);
+    const [futureDelivery, pastDelivery] = await Promise.all(
+      [future, past].map((outcome) => miner.waitForDelivery(outcome.jobId, callbacks.timeoutMs)),
+    );
+    expect.soft(futureDelivery.status, `callback of the job whose expiry is ${future.request.expiry}`).toBe('delivered');
+    expect.soft(pastDelivery.status, `callback of the job whose expiry is ${past.request.expiry}`).toBe('expired');
+    expect.soft(await callbacks.received(past.jobId), 'callbacks received for the expired job').toEqual([]);
+  },
+);
+
+/** `ms` as an ISO-8601 time in the zone `hours` from UTC, e.g. 2025-01-31T07:00:00.000-05:00. */
+function isoWithOffset(ms: number, hours: number): string {
+  const local = new Date(ms + hours * HOUR_MS).toISOString().replace('Z', '');
+  const sign = hours < 0 ? '-' : '+';
+  return `${local}${sign}${String(Math.abs(hours)).padStart(2, '0')}:00`;
+}
