@@ -30,10 +30,12 @@ const test = base.extend<{ dockerMiner: DockerMiner }>({
   },
 });
 
+// The fixture's docker:up and docker:down count against the test's time: a first build needs minutes.
+test.describe.configure({ timeout: 3 * SCRIPT_TIMEOUT_MS });
+
 test('the callback specs pass against the reference miner in a container, with callbacks through the network gateway', async ({
   dockerMiner,
 }) => {
-  test.setTimeout(2 * SCRIPT_TIMEOUT_MS);
   expect(dockerMiner.upOutput).toContain(`Base image: ${LOCAL_BASE_IMAGE}`);
   const run = await runSuite({ env: { ASYNC_MINER_URL: dockerMiner.url }, args: ['specs/edit-callback.spec.ts'] });
   expect(run.output).toMatch(
