@@ -88,9 +88,10 @@ test(
       miner.edit({ seed: 37, expiry: isoWithOffset(Date.now() + HOUR_MS, -5) }, 'expiry in an hour, at -05:00'),
       miner.edit({ seed: 38, expiry: isoWithOffset(Date.now() - HOUR_MS, +5) }, 'expiry an hour ago, at +05:00'),
     ]);
-    const [futureDelivery, pastDelivery] = await Promise.all(
-      [future, past].map((outcome) => miner.waitForDelivery(outcome.jobId, callbacks.timeoutMs)),
-    );
+    const [futureDelivery, pastDelivery] = await Promise.all([
+      miner.waitForDelivery(future.jobId, callbacks.timeoutMs),
+      miner.waitForDelivery(past.jobId, callbacks.timeoutMs),
+    ]);
     expect.soft(futureDelivery.status, `callback of the job whose expiry is ${future.request.expiry}`).toBe('delivered');
     expect.soft(pastDelivery.status, `callback of the job whose expiry is ${past.request.expiry}`).toBe('expired');
     expect.soft(await callbacks.received(past.jobId), 'callbacks received for the expired job').toEqual([]);

@@ -7,7 +7,7 @@ import { stripVTControlCharacters } from 'node:util';
 import type { JSONReport, JSONReportSuite } from '@playwright/test/reporter';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const PLAYWRIGHT_CLI = path.join(PROJECT_ROOT, 'node_modules/@playwright/test/cli.js');
+export const PLAYWRIGHT_CLI = path.join(PROJECT_ROOT, 'node_modules/@playwright/test/cli.js');
 
 // Deadlines for a reference miner that edits in ~100 ms: faults that never call back fail in seconds.
 const FAST_DEADLINES = {
@@ -30,8 +30,11 @@ export type SuiteTestResult = {
 /** `metadata` is the JSON report's config.metadata: what the HTML report shows in its header. */
 export type SuiteRun = { exitCode: number; output: string; tests: SuiteTestResult[]; metadata: Record<string, unknown> };
 
-/** Runs `npx playwright test` of this project in a child process, as an operator would, and reads its JSON report. */
-export async function runSuite(options: { env?: Record<string, string>; args?: string[] }): Promise<SuiteRun> {
+/**
+ * Runs `npx playwright test` of this project in a child process, as an operator would, and reads its JSON report.
+ * Another `reporter` (blob, html) writes where `env` says and leaves `tests` empty.
+ */
+export async function runSuite(options: { env?: Record<string, string>; args?: string[]; reporter?: string }): Promise<SuiteRun> {
   const workDir = mkdtempSync(path.join(tmpdir(), 'suite-run-'));
   const reportFile = path.join(workDir, 'report.json');
   const env: NodeJS.ProcessEnv = {
@@ -41,7 +44,13 @@ export async function runSuite(options: { env?: Record<string, string>; args?: s
     PLAYWRIGHT_JSON_OUTPUT_FILE: reportFile,
     ...options.env,
   };
-  const args = [PLAYWRIGHT_CLI, 'test', '--reporter=json', `--output=${path.join(workDir, 'results')}`, ...(options.args ?? [])];
+  const args = [
+    PLAYWRIGHT_CLI,
+    'test',
+    `--reporter=${options.reporter ?? 'json'}`,
+    `--output=${path.join(workDir, 'results')}`,
+    ...(options.args ?? []),
+  ];
   const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
@@ -55,14 +64,15 @@ export async function runSuite(options: { env?: Record<string, string>; args?: s
 }
 
 /** The parent is a Playwright worker itself: its test and suite variables must not leak into the child run. */
-function inheritedEnv(): NodeJS.ProcessEnv {
+export function inheritedEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env))
     if (!/^(TEST_|PW_|PLAYWRIGHT_|KONTEXT_|ASYNC_|MINER_|ENABLE_KONTEXT|CI$)/.test(name)) env[name] = value;
   return env;
 }
 
-function readReport(reportFile: string): Pick<SuiteRun, 'tests' | 'metadata'> {
+/** The tests and metadata of a JSON report file, or none when the file is missing. */
+export function readReport(reportFile: string): Pick<SuiteRun, 'tests' | 'metadata'> {
   let raw: string;
   try {
     raw = readFileSync(reportFile, 'utf8');
