@@ -10,6 +10,11 @@ const testTimeoutMs = (4 * settings.ASYNC_JOB_TIMEOUT_SECONDS + settings.ASYNC_C
 
 export default defineConfig({
   testDir: 'specs',
+  projects: [
+    { name: 'conformance', testDir: 'specs' },
+    // Findings validators do not punish: outside the default run, asked for with ASYNC_ADVISORY=true.
+    ...(settings.ASYNC_ADVISORY ? [{ name: 'advisory', testDir: 'advisory' }] : []),
+  ],
   globalSetup: './global-setup.ts',
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
@@ -18,6 +23,8 @@ export default defineConfig({
   timeout: testTimeoutMs,
   reporter: [['list'], ['./setup/run-summary-reporter.ts'], ['html', { open: 'never' }]],
   webServer: referenceMiner,
+  // Trusted digest sets, one file per name (ASYNC_TRUSTED_DIGESTS), recorded with --update-snapshots.
+  snapshotPathTemplate: '{testDir}/trusted-digests/{arg}{ext}',
 });
 
 function readSettingsOrExit() {

@@ -23,3 +23,4 @@ export const OpenApiSchema = z.looseObject({
     })
     .optional(),
 });
+export type OpenApi = z.infer<typeof OpenApiSchema>;

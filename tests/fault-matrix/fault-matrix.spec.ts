@@ -2,13 +2,13 @@ import { expect, test } from '@playwright/test';
 import { FAULTS } from '../../reference-miner/faults.ts';
 import { withReferenceMiner } from '../support/with-reference-miner.ts';
 import { runSuite } from '../suite-run/run-suite.ts';
-import { caseName, FAULT_CASES, FAULTS_AWAITING_A_SPEC } from './fault-cases.ts';
+import { ADVISORY_CASES, caseName, FAULT_CASES, FAULTS_AWAITING_A_SPEC, type FaultCase } from './fault-cases.ts';
 
 // The suite earns trust by failing: each fault of the reference miner must make the test of its rule
 // fail, for the stated reason, and the healthy miner must pass everything.
 
 test('the healthy reference miner, started by the config itself, passes every spec; every rule has a fault that fails it', async () => {
-  const run = await runSuite({});
+  const run = await runSuite({ env: { ASYNC_TRUSTED_DIGESTS: 'reference-miner' } });
   const failures = run.tests.filter((t) => t.outcome !== 'expected').map((t) => `${t.title}: ${t.outcome}\n${t.errors}`);
   expect(failures, run.output).toEqual([]);
   expect(run.exitCode, run.output).toBe(0);
@@ -39,7 +39,10 @@ test('the healthy reference miner, started by the config itself, passes every sp
 
 test('every fault is in the matrix, or waits for the spec named beside it', () => {
   const known = new Set(Object.keys(FAULTS));
-  const listed = [...FAULT_CASES.flatMap((c) => (c.fault ? [c.fault] : [])), ...Object.keys(FAULTS_AWAITING_A_SPEC)];
+  const listed = [
+    ...[...FAULT_CASES, ...ADVISORY_CASES].flatMap((c) => (c.fault ? [c.fault] : [])),
+    ...Object.keys(FAULTS_AWAITING_A_SPEC),
+  ];
   expect(
     listed.filter((f) => !known.has(f)),
     'faults the reference miner does not have',
@@ -50,18 +53,55 @@ test('every fault is in the matrix, or waits for the spec named beside it', () =
   ).toEqual([]);
 });
 
-for (const faultCase of FAULT_CASES) {
+const ADVISORY_RUN = { env: { ASYNC_ADVISORY: 'true' }, args: ['--project', 'advisory'] };
+
+for (const faultCase of [...FAULT_CASES, ...ADVISORY_CASES]) {
   const { fault, rule, because, miner, env } = faultCase;
+  const advisory = ADVISORY_CASES.includes(faultCase);
   test(`${caseName(faultCase)} fails ${rule}`, async () => {
     const run = await withReferenceMiner({ ...miner, faults: fault ? [fault] : [] }, (minerUrl) =>
-      runSuite({ env: { ASYNC_MINER_URL: minerUrl, ...env }, args: ['--grep', `${rule}\\b`] }),
+      runSuite({
+        env: { ASYNC_MINER_URL: minerUrl, ...env, ...(advisory ? ADVISORY_RUN.env : {}) },
+        args: [...(advisory ? ADVISORY_RUN.args : []), '--grep', `${rule}\\b`],
+      }),
     );
-    const target = run.tests.find((t) => t.tags.includes(rule));
-    expect(target, `no test carries ${rule}:\n${run.output}`).toBeDefined();
-    expect(target!.outcome, `${rule} should fail against ${caseName(faultCase)}`).toBe('unexpected');
-    expect(target!.errors).toMatch(because);
+    expectCaught(run, faultCase, because);
   });
 }
+
+test('the advisory project on the healthy miner finds only the upstream image_url quirk; every advisory rule has a fault', async () => {
+  const run = await withReferenceMiner({}, (minerUrl) =>
+    runSuite({ env: { ASYNC_MINER_URL: minerUrl, ...ADVISORY_RUN.env }, args: ADVISORY_RUN.args }),
+  );
+  const findings = run.tests.filter((t) => t.outcome !== 'expected').flatMap((t) => t.tags);
+  expect(findings, run.output).toEqual(['@advisory-callback-image-url']);
+  const rules = new Set(run.tests.flatMap((t) => t.tags));
+  const caught = new Set<string>([...ADVISORY_CASES.map((c) => c.rule), '@advisory-callback-image-url']);
+  expect(
+    [...rules].filter((rule) => !caught.has(rule)),
+    'advisory rules no fault makes fail',
+  ).toEqual([]);
+});
+
+// Each revision skips the other's checks, each with its reason, and names its divergences from the seed protocol.
+const REVISIONS = [
+  { revision: 'seed', skipped: ['@image-url-fetched', '@duplicate-job-id'], divergences: [] },
+  { revision: 'later', skipped: ['@reference-chain', '@reference-fallback'], divergences: ['accept-then-fail', 'unfinished-result-404'] },
+] as const;
+
+for (const { revision, skipped, divergences } of REVISIONS)
+  test(`a healthy miner of the ${revision} revision passes, with the other revision's checks skipped and divergences named`, async () => {
+    const run = await withReferenceMiner({ protocolRevision: revision }, (minerUrl) => runSuite({ env: { ASYNC_MINER_URL: minerUrl } }));
+    const failures = run.tests.filter((t) => t.outcome === 'unexpected').map((t) => `${t.title}\n${t.errors}`);
+    expect(failures, run.output).toEqual([]);
+    expect(
+      run.tests.filter((t) => t.outcome === 'skipped').flatMap((t) => t.tags),
+      'the checks skipped',
+    ).toEqual(expect.arrayContaining([...skipped]));
+    const named = run.tests.flatMap((t) => t.annotations.filter((a) => a.type === 'divergence').map((a) => a.description?.split(':')[0]));
+    expect([...new Set(named)].sort(), 'divergences from the seed protocol').toEqual([...divergences]);
+    for (const divergence of divergences) expect(run.output, 'divergences on the console').toContain(divergence);
+  });
 
 test('a diff picture is attached when pixels differ', async () => {
   const run = await withReferenceMiner({ faults: ['unstable-pixels'] }, (minerUrl) =>
@@ -69,3 +109,11 @@ test('a diff picture is attached when pixels differ', async () => {
   );
   expect(run.tests[0]?.attachments, 'a diff picture for differing pixels').toContain('diff first run vs second run.png');
 });
+
+/** The test of the case's rule ran and failed for the stated reason. */
+function expectCaught(run: Awaited<ReturnType<typeof runSuite>>, faultCase: FaultCase, because: RegExp): void {
+  const target = run.tests.find((t) => t.tags.includes(faultCase.rule));
+  expect(target, `no test carries ${faultCase.rule}:\n${run.output}`).toBeDefined();
+  expect(target!.outcome, `${faultCase.rule} should fail against ${caseName(faultCase)}`).toBe('unexpected');
+  expect(target!.errors).toMatch(because);
+}

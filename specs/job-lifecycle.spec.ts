@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { parseIsoTimestamp } from '../protocol/edit-job.ts';
+import { DIVERGENCE, expect, test, type MinerClient } from '../fixtures/index.ts';
+
+// Every accepted job reaches completed or failed and calls back; its record tells the truth about it.
+
+test(
+  'a burst of submissions larger than the queue: every job accepted, completed and called back, none dropped, no 5xx',
+  { tag: ['@burst-completes', '@slow'] },
+  async ({ miner, callbacks }) => {
+    const BURST = 6;
+    const requests = Array.from({ length: BURST }, (_, i) => miner.requestBody({ seed: 600 + i }));
+    const arrivals = requests.map((request) => callbacks.listenFor(request.job_id));
+    const answers = await Promise.all(requests.map((request) => miner.post(request)));
+    expect(
+      answers.map((answer) => answer.status),
+      'POST /edit answers of the burst',
+    ).toEqual(requests.map(() => 200));
+    const records = await Promise.all(requests.map((request) => miner.waitForEnd(request.job_id, undefined, true)));
+    expect(
+      records.map((record) => record.status),
+      'how each job of the burst ended',
+    ).toEqual(requests.map(() => 'completed'));
+    const receipts = await Promise.all(arrivals.map((arrival) => arrival.arrived()));
+    expect(
+      receipts.map(({ receipt }) => receipt.fields.status),
+      'callbacks of the burst',
+    ).toEqual(requests.map(() => 'completed'));
+  },
+);
+
+test('an unknown job id answers 404 on status and result', { tag: '@unknown-id-404' }, async ({ miner }) => {
+  const unknown = `never-submitted-${randomUUID()}`;
+  expect.soft(await miner.statusAnswer(unknown)).toBeRefused(404);
+  expect.soft(await miner.getAnswer(`/edit/result/${unknown}`)).toBeRefused(404);
+});
+
+test(
+  'a finished record has queued_at ≤ started_at ≤ completed_at and echoes the request as sent',
+  { tag: '@status-lifecycle' },
+  async ({ miner }) => {
+    const request = miner.requestBody({ prompt: 'Add falling snow', seed: 71, guidance_scale: 7.5, num_inference_steps: 10 });
+    const outcome = await miner.edit(request, 'job whose record is read');
+    const { record } = outcome;
+    const [queued, started, completed] = [record.queued_at, record.started_at, record.completed_at].map((t) =>
+      t ? parseIsoTimestamp(t) : NaN,
+    );
+    expect.soft(started, `started_at ${record.started_at} not before queued_at ${record.queued_at}`).toBeGreaterThanOrEqual(queued!);
+    expect
+      .soft(completed, `completed_at ${record.completed_at} not before started_at ${record.started_at}`)
+      .toBeGreaterThanOrEqual(started!);
+    expect.soft(record.request, 'the request echoed on the record').toMatchObject({
+      prompt: request.prompt,
+      seed: request.seed,
+      guidance_scale: request.guidance_scale,
+      num_inference_steps: request.num_inference_steps,
+      callback_url: request.callback_url,
+      callback_secret_provided: true,
+    });
+  },
+);
+
+test(
+  'the result of an unfinished job is refused: 400 (seed protocol) or 404 (later revision)',
+  { tag: '@unfinished-result' },
+  async ({ miner }) => {
+    const last = await submitBehindOthers(miner);
+    const before = await miner.status(last.job_id);
+    const answer = await miner.getAnswer(`/edit/result/${last.job_id}`);
+    const after = await miner.status(last.job_id);
+    test.skip(
+      before.status === 'completed' || after.status === 'completed',
+      'the job finished before its result could be asked unfinished',
+    );
+    if (answer.status === 404)
+      test.info().annotations.push({
+        type: DIVERGENCE,
+        description:
+          'unfinished-result-404: the result of an unfinished job answers 404, as the later revision does (the seed protocol answers 400)',
+      });
+    expect([400, 404], `GET /edit/result of a job that is ${after.status}: ${answer.text.slice(0, 200)}`).toContain(answer.status);
+  },
+);
+
+test(
+  'a job_id that is still queued or processing is refused with 409 where the miner serves requests while it edits',
+  { tag: '@duplicate-job-id' },
+  async ({ miner, protocol }) => {
+    test.skip(!protocol.imageUrl, 'the seed revision edits on its event loop, so a second submission waits until the first job ended');
+    const last = await submitBehindOthers(miner);
+    const before = await miner.status(last.job_id);
+    const answer = await miner.post(last);
+    test.skip(before.status === 'completed', 'the job finished before it could be submitted again');
+    expect(answer).toBeRefused(409);
+  },
+);
+
+/** Three jobs at once: the last one waits behind the others, so it is unfinished for a while. */
+async function submitBehindOthers(miner: MinerClient) {
+  const requests = [81, 82, 83].map((seed) => miner.requestBody({ seed, callback_url: undefined }));
+  await Promise.all(requests.map((request) => miner.submit(request)));
+  return requests.at(-1)!;
+}

@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import { fileDigest, sampleImage } from '../fixtures/images/index.ts';
+import { expect, inputImage, inputShapePairs, test } from '../fixtures/index.ts';
+
+// The validator's replay at home: validator-shaped requests whose PNG SHA-256 digests were recorded on a
+// miner you trust (same GPU model, same driver) must come out the same here, byte for byte.
+// Record:  ASYNC_TRUSTED_DIGESTS=<name> npx playwright test --grep @trusted-digests --update-snapshots
+// Certify: ASYNC_TRUSTED_DIGESTS=<name> npx playwright test
+
+const PROMPT = 'Make the sky a warm sunset orange';
+
+test(
+  'validator-shaped requests give the PNG digests recorded on a trusted miner',
+  { tag: ['@trusted-digests', '@slow'] },
+  async ({ miner, sample, settings }) => {
+    const name = settings.ASYNC_TRUSTED_DIGESTS;
+    test.skip(!name, 'no ASYNC_TRUSTED_DIGESTS: name a set recorded on a miner you trust to compare digests with it');
+    const setFile = test.info().snapshotPath(`${name}.json`);
+    const recording = ['all', 'changed'].includes(test.info().config.updateSnapshots);
+    if (!recording && !existsSync(setFile))
+      throw new Error(
+        `ASYNC_TRUSTED_DIGESTS=${name} names no recorded set (expected ${setFile}): record it on a miner you trust with "ASYNC_TRUSTED_DIGESTS=${name} npx playwright test --grep @trusted-digests --update-snapshots", or name an existing set.`,
+      );
+
+    const pairs = await inputShapePairs();
+    const inputs = [
+      { label: 'sample scene', input: sample, seeds: [0, 2 ** 31, 2 ** 32 - 1] },
+      {
+        label: 'large landscape 1100×700',
+        input: inputImage('large landscape', await sampleImage({ width: 1100, height: 700 })),
+        seeds: [7],
+      },
+      ...pairs.slice(0, 3).map((pair) => ({ label: pair.input.label, input: pair.input, seeds: [7] })),
+    ];
+    const requests = inputs.flatMap(({ label, input, seeds }) => seeds.map((seed) => ({ name: `${label}, seed ${seed}`, input, seed })));
+    const outcomes = await Promise.all(
+      requests.map(({ name: requestName, input, seed }) =>
+        miner.edit({ prompt: PROMPT, seed, image_b64: input.b64, guidance_scale: 4.0, num_inference_steps: 10 }, requestName),
+      ),
+    );
+    // One line per request, so a mismatch shows the request with both digests.
+    const digests = Object.fromEntries(outcomes.map((outcome, i) => [requests[i]!.name, fileDigest(outcome.png)]));
+    expect(`${JSON.stringify(digests, null, 2)}\n`, `PNG SHA-256 digests against the trusted set "${name}"`).toMatchSnapshot(
+      `${name}.json`,
+    );
+  },
+);
