@@ -23,7 +23,9 @@ test('/images/edits/<id>.png serves the same file as /edit/result', { tag: '@adv
 
 test('a job_id with path characters is refused', { tag: '@advisory-path-job-id' }, async ({ miner }) => {
   const answer = await miner.post(miner.requestBody({ seed: 53, job_id: '../../etc/kontext', callback_url: undefined }));
-  expect([400, 422], `POST /edit with job_id "../../etc/kontext": ${answer.text.slice(0, 200)}`).toContain(answer.status);
+  expect(answer.status, `POST /edit with job_id "../../etc/kontext" should be refused with 400 or 422: ${answer.text.slice(0, 200)}`).toBe(
+    answer.status === 422 ? 422 : 400,
+  );
 });
 
 test('an oversized body is refused with 413', { tag: '@advisory-body-limit' }, async ({ miner }) => {

@@ -91,7 +91,9 @@ const REVISIONS = [
 
 for (const { revision, skipped, divergences } of REVISIONS)
   test(`a healthy miner of the ${revision} revision passes, with the other revision's checks skipped and divergences named`, async () => {
-    const run = await withReferenceMiner({ protocolRevision: revision }, (minerUrl) => runSuite({ env: { ASYNC_MINER_URL: minerUrl } }));
+    const run = await withReferenceMiner({ protocolRevision: revision }, (minerUrl) =>
+      runSuite({ env: { ASYNC_MINER_URL: minerUrl }, reporter: 'list,./setup/run-summary-reporter.ts,json' }),
+    );
     const failures = run.tests.filter((t) => t.outcome === 'unexpected').map((t) => `${t.title}\n${t.errors}`);
     expect(failures, run.output).toEqual([]);
     expect(
