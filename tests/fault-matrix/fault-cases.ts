@@ -166,6 +166,11 @@ export const FAULT_CASES: FaultCase[] = [
     because:
       /PNG SHA-256 digests against the trusted set "reference-miner"[\s\S]*-\s+"sample scene, seed 0": "[0-9a-f]{64}"[\s\S]*\+\s+"sample scene, seed 0": "[0-9a-f]{64}"/,
   },
+  {
+    fault: 'unstable-pixels',
+    rule: '@input-sizes',
+    because: /"large landscape 1100×700 run 2" byte-identical to "large landscape 1100×700 run 1"/,
+  },
   // The later revision's image_url.
   {
     fault: 'url-loses-to-b64',
@@ -175,6 +180,7 @@ export const FAULT_CASES: FaultCase[] = [
   { fault: 'url-no-fallback', rule: '@image-url-fallback', because: /Job \S+ failed on the miner: .*404/ },
   { fault: 'url-short-timeout', rule: '@image-url-real-host', because: /failed on the miner: Failed to download image_url \S+: .*timeout/ },
   { fault: 'url-small-limit', rule: '@image-url-real-host', because: /failed on the miner: .*1 MiB/ },
+  { fault: 'failure-empty-error', rule: '@image-url-failure', because: /error on the record/ },
   // Callback discipline, secrets, expiry.
   {
     fault: 'callback-sent-twice',
