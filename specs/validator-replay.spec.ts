@@ -1,3 +1,4 @@
+import { parseIsoTimestamp } from '../protocol/edit-job.ts';
 import { expect, test, validatorRequest, validatorSecret, validatorSeed } from '../fixtures/index.ts';
 
 // Validators send one shape of request, replay it on a trusted miner and compare the SHA-256 of the two
@@ -23,7 +24,10 @@ test(
         const dispatchedMs = performance.timeOrigin + performance.now();
         const outcome = await miner.edit(request, label);
         const { receipt } = await callback.arrived();
-        return { outcome, receipt, dispatchToCallbackMs: receipt.receivedAtMs - dispatchedMs };
+        // Time queued behind the suite's own jobs is not the miner's: a validator's job meets an idle queue.
+        const { queued_at, started_at } = outcome.record;
+        const queuedMs = started_at ? Math.max(0, parseIsoTimestamp(started_at) - parseIsoTimestamp(queued_at)) : 0;
+        return { outcome, receipt, queuedMs, dispatchToCallbackMs: receipt.receivedAtMs - dispatchedMs - queuedMs };
       }),
     );
 
@@ -31,7 +35,7 @@ test(
     const callbacksPerJob = await Promise.all(
       runs.map(({ outcome }) => callbacks.allWithin(outcome.request.job_id!, Math.min(2_000, callbacks.timeoutMs))),
     );
-    for (const [i, { outcome, receipt, dispatchToCallbackMs }] of runs.entries()) {
+    for (const [i, { outcome, receipt, queuedMs, dispatchToCallbackMs }] of runs.entries()) {
       const jobId = outcome.request.job_id!;
 
       // eslint-disable-next-line @typescript-eslint/require-await -- a step groups soft checks; it awaits nothing
@@ -43,7 +47,10 @@ test(
         expect.soft(receipt).toCarryResultImage(outcome);
         expect.soft(callbacksPerJob[i], 'callbacks for the job').toHaveLength(1);
         expect
-          .soft(dispatchToCallbackMs / 1000, `seconds from dispatch to callback, against the validators' budget`)
+          .soft(
+            dispatchToCallbackMs / 1000,
+            `seconds from dispatch to callback (less ${queuedMs} ms queued behind other jobs), against the validators' budget`,
+          )
           .toBeLessThanOrEqual(settings.ASYNC_VALIDATOR_BUDGET_SECONDS);
       });
     }

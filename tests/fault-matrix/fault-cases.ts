@@ -119,7 +119,8 @@ export const FAULT_CASES: FaultCase[] = [
     rule: '@validator-replay',
     miner: { editLatencyMs: 1_500 },
     env: { ASYNC_VALIDATOR_BUDGET_SECONDS: '1' },
-    because: /seconds from dispatch to callback, against the validators' budget[\s\S]*Expected: <= 1\s+Received:\s+1\.[5-9]/,
+    because:
+      /seconds from dispatch to callback \(less \d+ ms queued behind other jobs\), against the validators' budget[\s\S]*Expected: <= 1\s+Received:\s+1\.[5-9]/,
   },
   // Determinism where validators break miners (issue: every input shape, the seed range, under load).
   {
