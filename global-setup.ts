@@ -1,17 +1,17 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { request, type FullConfig } from '@playwright/test';
+import { request, type APIRequestContext, type FullConfig } from '@playwright/test';
 import { resolveCallbackAddress, type CallbackAddress } from './setup/callback-address.ts';
 import { checkCallbackPortFree } from './setup/callback-port-check.ts';
 import { checkExternalReceiver } from './setup/external-receiver-check.ts';
 import { MinerUnreachableError, probeHealth } from './setup/health-probe.ts';
 import { OperatorError, toOperatorError } from './setup/operator-error.ts';
 import { REFERENCE_MINER_FLAG } from './setup/reference-miner-target.ts';
-import { readSettings, type Settings } from './setup/settings.ts';
+import { minerTargets, readSettings, type Settings } from './setup/settings.ts';
 import { checkSampleImage } from './setup/sample-image-check.ts';
 import { describeProtocol, readEditRequestFields } from './setup/protocol-revision.ts';
-import { publishSuiteContext } from './setup/suite-context.ts';
+import { publishSuiteContexts, type SuiteContext } from './setup/suite-context.ts';
 
 /**
  * Runs once: checks the miner is up with editing enabled, decides where it can reach the callback
@@ -31,46 +31,55 @@ export default async function globalSetup(config: FullConfig): Promise<() => voi
 
 async function prepareRun(runStateDir: string, config: FullConfig): Promise<void> {
   const settings = readSettings();
-  const minerUrl = settings.ASYNC_MINER_URL!;
+  const targets = minerTargets(settings);
   await checkSampleImage(settings.ASYNC_SAMPLE_IMAGE);
   const api = await request.newContext();
   try {
-    let skipReason: string | undefined;
-    let editRequestFields: string[] = [];
-    let outputKeepsPreparedSize = false;
-    let faults: unknown;
-    try {
-      const health = await probeHealth(api, minerUrl, settings.ASYNC_HEALTH_TIMEOUT_SECONDS * 1000);
-      faults = health.config?.faults;
-      if (health.services.kontext_edit === 'disabled')
-        throw new OperatorError(
-          `Kontext editing must be enabled: the miner at ${minerUrl} reports services.kontext_edit = "disabled"; set ENABLE_KONTEXT_EDIT=true in its environment or .env and restart it.`,
-        );
-      editRequestFields = await readEditRequestFields(api, minerUrl);
-      outputKeepsPreparedSize = health.config?.engine === 'reference-cpu';
-    } catch (error) {
-      if (!(error instanceof MinerUnreachableError && settings.ASYNC_SKIP_IF_MINER_UNAVAILABLE)) throw error;
-      skipReason = `Miner server unavailable at ${minerUrl} (ASYNC_SKIP_IF_MINER_UNAVAILABLE=true)`;
-      console.log(`[kontext-e2e] ${skipReason}: every test is skipped.`);
-    }
-    const callback = await resolveCallbackAddress(settings, minerUrl);
+    const prepared: PreparedMiner[] = [];
+    for (const minerUrl of targets) prepared.push(await prepareMiner(api, settings, minerUrl, runStateDir, targets.length > 1));
+    const callback = prepared[0]!.context.callback;
     if (callback.rule === 'external') await checkExternalReceiver(settings.ASYNC_CALLBACK_BASE_URL!);
     else if (callback.preferredPort) await checkCallbackPortFree(callback.bindHost, callback.preferredPort);
-    logTarget(minerUrl, process.env[REFERENCE_MINER_FLAG] === '1', callback);
-    const protocol = skipReason ? undefined : describeProtocol(editRequestFields);
-    if (protocol) console.log(`[kontext-e2e] ${protocol}`);
-    describeRunInReport(config, { minerUrl, protocol: protocol ?? skipReason!, settings, faults });
-    publishSuiteContext({
-      minerUrl,
-      runStateDir,
-      skipReason,
-      editRequestFields,
-      outputKeepsPreparedSize,
-      callback,
-    });
+    describeRunInReport(config, prepared, settings);
+    publishSuiteContexts(prepared.map(({ context }) => context));
   } finally {
     await api.dispose();
   }
+}
+
+type PreparedMiner = { context: SuiteContext; protocol: string; faults: unknown };
+
+/** One miner: health, revision and where it reaches the callback receiver, each said once on the console. */
+async function prepareMiner(
+  api: APIRequestContext,
+  settings: Settings,
+  minerUrl: string,
+  runStateDir: string,
+  fleet: boolean,
+): Promise<PreparedMiner> {
+  let skipReason: string | undefined;
+  let editRequestFields: string[] = [];
+  let outputKeepsPreparedSize = false;
+  let faults: unknown;
+  try {
+    const health = await probeHealth(api, minerUrl, settings.ASYNC_HEALTH_TIMEOUT_SECONDS * 1000);
+    faults = health.config?.faults;
+    if (health.services.kontext_edit === 'disabled')
+      throw new OperatorError(
+        `Kontext editing must be enabled: the miner at ${minerUrl} reports services.kontext_edit = "disabled"; set ENABLE_KONTEXT_EDIT=true in its environment or .env and restart it.`,
+      );
+    editRequestFields = await readEditRequestFields(api, minerUrl);
+    outputKeepsPreparedSize = health.config?.engine === 'reference-cpu';
+  } catch (error) {
+    if (!(error instanceof MinerUnreachableError && settings.ASYNC_SKIP_IF_MINER_UNAVAILABLE)) throw error;
+    skipReason = `Miner server unavailable at ${minerUrl} (ASYNC_SKIP_IF_MINER_UNAVAILABLE=true)`;
+    console.log(`[kontext-e2e] ${skipReason}: every test is skipped.`);
+  }
+  const callback = await resolveCallbackAddress(settings, minerUrl);
+  logTarget(minerUrl, process.env[REFERENCE_MINER_FLAG] === '1', callback);
+  const protocol = skipReason ?? describeProtocol(editRequestFields);
+  if (!skipReason) console.log(`[kontext-e2e] ${fleet ? `${minerUrl}: ` : ''}${protocol}`);
+  return { context: { minerUrl, runStateDir, skipReason, editRequestFields, outputKeepsPreparedSize, callback }, protocol, faults };
 }
 
 function logTarget(minerUrl: string, referenceMiner: boolean, callback: CallbackAddress): void {
@@ -99,17 +108,21 @@ const SECRET_SETTINGS = new Set(['ASYNC_CALLBACK_SECRET']);
  * The HTML and JSON reports show config.metadata; global setup gets the same FullConfig object the
  * reporters read at the end, so what is written here reaches the report header.
  */
-function describeRunInReport(config: FullConfig, run: { minerUrl: string; protocol: string; settings: Settings; faults: unknown }): void {
-  const settings = Object.entries(run.settings)
+function describeRunInReport(config: FullConfig, miners: PreparedMiner[], runSettings: Settings): void {
+  const settings = Object.entries(runSettings)
     .filter(([, value]) => value !== undefined)
     .map(([name, value]) => `${name}=${SECRET_SETTINGS.has(name) ? '***' : String(value)}`)
     .join(' ');
   const suite = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+  const fleet = miners.length > 1;
+  const faults = miners.flatMap(({ context, faults: names }) =>
+    Array.isArray(names) && names.length ? [`${fleet ? `${context.minerUrl}: ` : ''}${names.join(', ')}`] : [],
+  );
   Object.assign(config.metadata, {
-    'Miner URL': run.minerUrl,
-    Protocol: run.protocol,
+    'Miner URL': miners.map(({ context }) => context.minerUrl).join(', '),
+    Protocol: miners.map(({ context, protocol }) => `${fleet ? `${context.minerUrl}: ` : ''}${protocol}`).join(' | '),
     Settings: settings,
-    ...(Array.isArray(run.faults) && run.faults.length ? { 'Reference miner faults': run.faults.join(', ') } : {}),
+    ...(faults.length ? { 'Reference miner faults': faults.join(' | ') } : {}),
     'Suite version': suite.version,
   });
 }

@@ -1,20 +1,27 @@
 import 'dotenv/config';
 import { defineConfig } from '@playwright/test';
 import { referenceMinerServer } from './setup/reference-miner-target.ts';
-import { readSettings } from './setup/settings.ts';
+import { minerTargets, readSettings } from './setup/settings.ts';
 
 const settings = readSettingsOrExit();
 const referenceMiner = await referenceMinerServer();
+// One project per miner; a fleet (ASYNC_MINER_URLS) names each project by the miner's address.
+const targets = minerTargets({ ...settings, ASYNC_MINER_URL: process.env.ASYNC_MINER_URL });
+const fleet = targets.length > 1;
+const projectsOf = (minerUrl: string) => {
+  const address = `${new URL(minerUrl).host}${new URL(minerUrl).pathname.replace(/\/$/, '')}`;
+  return [
+    { name: fleet ? address : 'conformance', testDir: 'specs', metadata: { minerUrl } },
+    // Findings validators do not punish: outside the default run, asked for with ASYNC_ADVISORY=true.
+    ...(settings.ASYNC_ADVISORY ? [{ name: fleet ? `advisory ${address}` : 'advisory', testDir: 'advisory', metadata: { minerUrl } }] : []),
+  ];
+};
 // A test may chain several edits: give it room for four jobs and their callbacks.
 const testTimeoutMs = (4 * settings.ASYNC_JOB_TIMEOUT_SECONDS + settings.ASYNC_CALLBACK_TIMEOUT_SECONDS + 30) * 1000;
 
 export default defineConfig({
   testDir: 'specs',
-  projects: [
-    { name: 'conformance', testDir: 'specs' },
-    // Findings validators do not punish: outside the default run, asked for with ASYNC_ADVISORY=true.
-    ...(settings.ASYNC_ADVISORY ? [{ name: 'advisory', testDir: 'advisory' }] : []),
-  ],
+  projects: targets.flatMap(projectsOf),
   globalSetup: './global-setup.ts',
   fullyParallel: true,
   forbidOnly: !!process.env.CI,

@@ -25,6 +25,8 @@ export type SuiteTestResult = {
   errors: string;
   attachments: string[];
   annotations: { type: string; description?: string }[];
+  /** The Playwright project: one per miner in a fleet. */
+  project: string;
 };
 
 /** `metadata` is the JSON report's config.metadata: what the HTML report shows in its header. */
@@ -92,6 +94,7 @@ export function readReport(reportFile: string): Pick<SuiteRun, 'tests' | 'metada
           errors: t.results.flatMap((r) => r.errors.map((e) => stripVTControlCharacters(e.message ?? ''))).join('\n'),
           attachments: t.results.flatMap((r) => r.attachments.map((a) => a.name)),
           annotations: t.annotations,
+          project: t.projectName,
         });
     for (const child of suite.suites ?? []) visit(child, [...titles, child.title]);
   };

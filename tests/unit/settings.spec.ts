@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { readSettings } from '../../setup/settings.ts';
+import { minerTargets, readSettings } from '../../setup/settings.ts';
 
 test('defaults are those of the original suite', () => {
   expect(readSettings({})).toMatchObject({
@@ -35,4 +35,14 @@ for (const [name, value, accepts] of [
 
 test('an external receiver needs its address', () => {
   expect(() => readSettings({ ASYNC_USE_EXTERNAL_CALLBACK: 'true' })).toThrow(/needs ASYNC_CALLBACK_BASE_URL/);
+});
+
+test('ASYNC_MINER_URLS names a fleet; a different ASYNC_MINER_URL beside it is refused in one sentence', () => {
+  const fleet = readSettings({ ASYNC_MINER_URLS: 'http://10.0.0.5:8091/, http://10.0.0.6:8091' });
+  expect(minerTargets(fleet)).toEqual(['http://10.0.0.5:8091', 'http://10.0.0.6:8091']);
+  expect(minerTargets(readSettings({ ASYNC_MINER_URL: 'http://localhost:8091' }))).toEqual(['http://localhost:8091']);
+  expect(() => readSettings({ ASYNC_MINER_URLS: 'http://a:1,miner-b:2' })).toThrow(/ASYNC_MINER_URLS accepts an http\(s\) URL/);
+  expect(() => readSettings({ ASYNC_MINER_URLS: 'http://a:1', ASYNC_MINER_URL: 'http://b:2' })).toThrow(
+    'ASYNC_MINER_URL (http://b:2) and ASYNC_MINER_URLS (http://a:1) name different miners: set only ASYNC_MINER_URLS to test a fleet, or only ASYNC_MINER_URL for one miner.',
+  );
 });
