@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { JSONReport, JSONReportSuite } from '@playwright/test/reporter';
 import { ActivityReportSchema, type JobActivity } from '../reference-miner/activity-log.ts';
@@ -10,6 +11,8 @@ import { startReferenceMiner } from '../reference-miner/server.ts';
 // `npm run bench`: the whole suite against the reference miner with a simulated GPU time per edit, and
 // how much of the suite's wall time the miner was busy. Options: --miner-workers 1, --latency-ms 1000,
 // --suite-workers 2, --grep-invert @slow (a quick pass), --out bench-results/bench-<workers>w.json.
+
+const PLAYWRIGHT_CLI = fileURLToPath(new URL('../node_modules/@playwright/test/cli.js', import.meta.url));
 
 const { values } = parseArgs({
   options: {
@@ -50,9 +53,10 @@ try {
 }
 
 function runSuite(minerUrl: string, report: string): Promise<number> {
-  const args = ['playwright', 'test', `--workers=${values['suite-workers']}`, '--reporter=dot,json'];
+  // node and Playwright's CLI directly: npx's own start (about half a second) is not the suite's.
+  const args = [PLAYWRIGHT_CLI, 'test', `--workers=${values['suite-workers']}`, '--reporter=dot,json'];
   if (values['grep-invert']) args.push('--grep-invert', values['grep-invert']);
-  const child = spawn('npx', args, {
+  const child = spawn(process.execPath, args, {
     stdio: 'inherit',
     env: { ...process.env, ASYNC_MINER_URL: minerUrl, PLAYWRIGHT_JSON_OUTPUT_FILE: report },
   });

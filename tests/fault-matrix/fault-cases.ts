@@ -186,7 +186,7 @@ export const FAULT_CASES: FaultCase[] = [
   {
     fault: 'callback-sent-twice',
     rule: '@validator-replay',
-    because: /callbacks for the job[\s\S]*Expected length: 1\s+Received length: 2/,
+    because: /callbacks for job [0-9a-f-]{36}[\s\S]*Expected length: 1\s+Received length: 2/,
   },
   {
     fault: 'job-id-truncated',
