@@ -7,10 +7,11 @@ import { parseArgs } from 'node:util';
 import type { JSONReport, JSONReportSuite } from '@playwright/test/reporter';
 import { ActivityReportSchema, type JobActivity } from '../reference-miner/activity-log.ts';
 import { startReferenceMiner } from '../reference-miner/server.ts';
+import { MINER_REQUESTS } from '../fixtures/miner-client/miner-client.ts';
 
 // `npm run bench`: the whole suite against the reference miner with a simulated GPU time per edit, and
 // how much of the suite's wall time the miner was busy. Options: --miner-workers 1, --latency-ms 1000,
-// --suite-workers 2, --grep-invert @slow (a quick pass), --out bench-results/bench-<workers>w.json.
+// --suite-workers (miner workers + 1), --grep-invert @slow (a quick pass), --out bench-results/bench-<workers>w.json.
 
 const PLAYWRIGHT_CLI = fileURLToPath(new URL('../node_modules/@playwright/test/cli.js', import.meta.url));
 
@@ -18,7 +19,7 @@ const { values } = parseArgs({
   options: {
     'miner-workers': { type: 'string', default: '1' },
     'latency-ms': { type: 'string', default: '1000' },
-    'suite-workers': { type: 'string', default: '2' },
+    'suite-workers': { type: 'string' },
     'grep-invert': { type: 'string' },
     out: { type: 'string' },
   },
@@ -54,7 +55,9 @@ try {
 
 function runSuite(minerUrl: string, report: string): Promise<number> {
   // node and Playwright's CLI directly: npx's own start (about half a second) is not the suite's.
-  const args = [PLAYWRIGHT_CLI, 'test', `--workers=${values['suite-workers']}`, '--reporter=dot,json'];
+  // One Playwright worker more than the miner has, so a job is always queued while a test checks its last one.
+  const suiteWorkers = values['suite-workers'] ?? String(minerWorkers + 1);
+  const args = [PLAYWRIGHT_CLI, 'test', `--workers=${suiteWorkers}`, '--reporter=dot,json'];
   if (values['grep-invert']) args.push('--grep-invert', values['grep-invert']);
   const child = spawn(process.execPath, args, {
     stdio: 'inherit',
@@ -63,16 +66,18 @@ function runSuite(minerUrl: string, report: string): Promise<number> {
   return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
 }
 
-type Tests = { passed: number; failed: number; skipped: number };
+type Tests = { passed: number; failed: number; skipped: number; minerRequests: number };
 
 function readTests(report: string): Tests {
-  const tests: Tests = { passed: 0, failed: 0, skipped: 0 };
+  const tests: Tests = { passed: 0, failed: 0, skipped: 0, minerRequests: 0 };
   const visit = (suite: JSONReportSuite) => {
     for (const spec of suite.specs)
       for (const test of spec.tests) {
         if (test.status === 'skipped') tests.skipped++;
         else if (test.status === 'expected') tests.passed++;
         else tests.failed++;
+        for (const annotation of test.annotations)
+          if (annotation.type === MINER_REQUESTS) tests.minerRequests += Number(annotation.description);
       }
     for (const child of suite.suites ?? []) visit(child);
   };
@@ -112,6 +117,7 @@ function summarize(jobs: JobActivity[], busyMs: number, startedMs: number, ended
       afterLastJobMs: endedMs - lastEnd,
     },
     overheadPerJobMs: round((capacityMs - busyMs) / Math.max(1, jobs.length)),
+    minerRequestsPerJob: round(tests.minerRequests / Math.max(1, jobs.length)),
   };
 }
 
@@ -122,6 +128,7 @@ function print(result: ReturnType<typeof summarize>, file: string): void {
       `[bench] ${result.editJobs} edit jobs, ${result.tests.passed} tests passed, ${result.tests.failed} failed, ${result.tests.skipped} skipped`,
       `[bench] miner busy ${s(result.busyMs)} of ${s(result.wallMs)} wall at ${minerWorkers} worker(s), ${latencyMs} ms per edit: wall/busy ${result.wallOverBusy}, busy share ${Math.round(result.busyShare * 100)} %`,
       `[bench] idle: ${s(idle.beforeFirstJobMs)} before the first job, ${s(idle.betweenJobsMs)} between jobs (largest ${s(idle.largestGapMs)}), ${s(idle.afterLastJobMs)} after the last; ${result.overheadPerJobMs} ms overhead per job`,
+      `[bench] ${result.tests.minerRequests} HTTP calls to the miner: ${result.minerRequestsPerJob} per edit job`,
       `[bench] written to ${file}`,
     ].join('\n'),
   );

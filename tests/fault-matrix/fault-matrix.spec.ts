@@ -85,16 +85,31 @@ test('the advisory project on the healthy miner finds only the upstream image_ur
   ).toEqual([]);
 });
 
-// Each revision skips the other's checks, each with its reason, and names its divergences from the seed protocol.
-const REVISIONS = [
-  { revision: 'seed', skipped: ['@image-url-fetched', '@duplicate-job-id'], divergences: [] },
-  { revision: 'later', skipped: ['@reference-chain', '@reference-fallback'], divergences: ['accept-then-fail', 'unfinished-result-404'] },
+// Each revision skips the other's checks, each with its reason, and names its divergences from the seed
+// protocol; with two workers the checks under load and of the queue meet real concurrency.
+const HEALTHY_MINERS = [
+  {
+    name: 'of the seed revision',
+    miner: { protocolRevision: 'seed' },
+    skipped: ['@image-url-fetched', '@duplicate-job-id'],
+    divergences: [],
+  },
+  {
+    name: 'of the later revision',
+    miner: { protocolRevision: 'later' },
+    skipped: ['@reference-chain', '@reference-fallback'],
+    divergences: ['accept-then-fail', 'unfinished-result-404'],
+  },
+  { name: 'with two workers', miner: { inferenceWorkers: 2 }, skipped: [], divergences: [] },
 ] as const;
 
-for (const { revision, skipped, divergences } of REVISIONS)
-  test(`a healthy miner of the ${revision} revision passes, with the other revision's checks skipped and divergences named`, async () => {
-    const run = await withReferenceMiner({ protocolRevision: revision }, (minerUrl) =>
-      runSuite({ env: { ASYNC_MINER_URL: minerUrl }, reporter: 'list,./setup/run-summary-reporter.ts,json' }),
+for (const { name, miner, skipped, divergences } of HEALTHY_MINERS)
+  test(`a healthy miner ${name} passes, with the checks it cannot serve skipped and its divergences named`, async () => {
+    const run = await withReferenceMiner(miner, (minerUrl) =>
+      runSuite({
+        env: { ASYNC_MINER_URL: minerUrl, ASYNC_TRUSTED_DIGESTS: 'reference-miner' },
+        reporter: 'list,./setup/run-summary-reporter.ts,json',
+      }),
     );
     const failures = run.tests.filter((t) => t.outcome === 'unexpected').map((t) => `${t.title}\n${t.errors}`);
     expect(failures, run.output).toEqual([]);

@@ -16,6 +16,8 @@ const FAST_DEADLINES = {
   ASYNC_HEALTH_TIMEOUT_SECONDS: '10',
 };
 
+const CHILD_RUN_TIMEOUT_MS = 180_000;
+
 /** One test of a suite run: its outcome as Playwright judged it, and its error text without colours. */
 export type SuiteTestResult = {
   file: string;
@@ -36,24 +38,28 @@ export type SuiteRun = { exitCode: number; output: string; tests: SuiteTestResul
  * Runs `npx playwright test` of this project in a child process, as an operator would, and reads its JSON report.
  * Another `reporter` (blob, html) writes where `env` says and leaves `tests` empty.
  */
-export async function runSuite(options: { env?: Record<string, string>; args?: string[]; reporter?: string }): Promise<SuiteRun> {
+export function runSuite(options: { env?: Record<string, string>; args?: string[]; reporter?: string }): Promise<SuiteRun> {
+  return runPlaywright(
+    (workDir) => ['test', `--reporter=${options.reporter ?? 'json'}`, `--output=${path.join(workDir, 'results')}`, ...(options.args ?? [])],
+    { ...FAST_DEADLINES, ...options.env },
+  );
+}
+
+/**
+ * Runs Playwright's CLI of this project (`test`, `merge-reports`) in a child process, with a JSON report
+ * written to a folder of its own that `args` may also use, and reads that report.
+ */
+export async function runPlaywright(args: (workDir: string) => string[], extraEnv: Record<string, string> = {}): Promise<SuiteRun> {
   const workDir = mkdtempSync(path.join(tmpdir(), 'suite-run-'));
   const reportFile = path.join(workDir, 'report.json');
-  const env: NodeJS.ProcessEnv = {
-    ...inheritedEnv(),
-    ...FAST_DEADLINES,
-    FORCE_COLOR: '0',
-    PLAYWRIGHT_JSON_OUTPUT_FILE: reportFile,
-    ...options.env,
-  };
-  const args = [
-    PLAYWRIGHT_CLI,
-    'test',
-    `--reporter=${options.reporter ?? 'json'}`,
-    `--output=${path.join(workDir, 'results')}`,
-    ...(options.args ?? []),
-  ];
-  const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env: NodeJS.ProcessEnv = { ...inheritedEnv(), FORCE_COLOR: '0', PLAYWRIGHT_JSON_OUTPUT_FILE: reportFile, ...extraEnv };
+  // The child's own deadline: a run that hangs is killed rather than outliving the test that started it.
+  const child = spawn(process.execPath, [PLAYWRIGHT_CLI, ...args(workDir)], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: CHILD_RUN_TIMEOUT_MS,
+  });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -66,7 +72,7 @@ export async function runSuite(options: { env?: Record<string, string>; args?: s
 }
 
 /** The parent is a Playwright worker itself: its test and suite variables must not leak into the child run. */
-export function inheritedEnv(): NodeJS.ProcessEnv {
+function inheritedEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env))
     if (!/^(TEST_|PW_|PLAYWRIGHT_|KONTEXT_|ASYNC_|MINER_|ENABLE_KONTEXT|CI$)/.test(name)) env[name] = value;
@@ -74,7 +80,7 @@ export function inheritedEnv(): NodeJS.ProcessEnv {
 }
 
 /** The tests and metadata of a JSON report file, or none when the file is missing. */
-export function readReport(reportFile: string): Pick<SuiteRun, 'tests' | 'metadata'> {
+function readReport(reportFile: string): Pick<SuiteRun, 'tests' | 'metadata'> {
   let raw: string;
   try {
     raw = readFileSync(reportFile, 'utf8');
