@@ -13,7 +13,7 @@ import type { JobStore } from './job-store.ts';
 import { openApiDocument } from './openapi.ts';
 import { revisionRules } from './protocol-revision.ts';
 import { resultFile } from './result-file.ts';
-import { admitEdit } from './submit-edit.ts';
+import { admitEdit } from './admit-edit.ts';
 
 export const VERSION = '1.0.0';
 
