@@ -1,5 +1,8 @@
 import type { FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
 
+/** The annotation under which a test reports a divergence from the seed protocol, printed once here. */
+export const DIVERGENCE = 'divergence';
+
 /**
  * Ends the console output with each decision the run made about tests, said once: one line per
  * distinct skip reason and per distinct protocol divergence, with how many tests it concerns.
@@ -15,7 +18,7 @@ export default class RunSummaryReporter implements Reporter {
       const reason = annotations.find((a) => a.type === 'skip' || a.type === 'fixme')?.description || '(no reason given)';
       count(this.skipReasons, reason);
     }
-    for (const divergence of new Set(annotations.filter((a) => a.type === 'divergence').map((a) => a.description ?? '')))
+    for (const divergence of new Set(annotations.filter((a) => a.type === DIVERGENCE).map((a) => a.description ?? '')))
       count(this.divergences, divergence);
   }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
-import { expect, inputImage, inputShapePairs, test, type InputImage } from '../fixtures/index.ts';
+import { expect, inputImage, inputShapePairs, readLater, test, type InputImage } from '../fixtures/index.ts';
 
 // Later revision: the miner downloads image_url (30 s in all, the whole body) and edits it exactly as the
 // same image sent as base64; the URL wins over image_b64, and a failed download falls back to it.
@@ -82,12 +82,13 @@ test(
     const edits = cases.map(({ input, delayMs, twin }) => {
       const url = callbacks.hostInput({ body: input.bytes, contentType: input.contentType, delayMs })!;
       const expected = twin ?? input;
-      return Promise.all([
-        miner.edit({ seed: SEED, image_url: url, image_b64: undefined }, `${input.label} by URL`),
-        miner.edit({ seed: SEED, image_b64: expected.b64 }, `${expected.label} by base64`),
-      ]);
+      return readLater(
+        Promise.all([
+          miner.edit({ seed: SEED, image_url: url, image_b64: undefined }, `${input.label} by URL`),
+          miner.edit({ seed: SEED, image_b64: expected.b64 }, `${expected.label} by base64`),
+        ]),
+      );
     });
-    for (const edit of edits) edit.catch(() => {}); // each is read in its own step below
     for (const [i, { rule }] of cases.entries())
       await test.step(rule, async () => {
         const [byUrl, byBase64] = await edits[i]!;

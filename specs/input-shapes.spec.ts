@@ -1,5 +1,5 @@
 import { decodePixels, sampleImage } from '../fixtures/images/index.ts';
-import { expect, inputImage, inputShapePairs, test } from '../fixtures/index.ts';
+import { expect, inputImage, inputShapePairs, readLater, test } from '../fixtures/index.ts';
 
 // The miner prepares every input as PIL's convert("RGB") does, and shrinks the longer side to 1024 px;
 // a validator's replay hashes the output, so an input prepared differently is a ban.
@@ -9,7 +9,7 @@ const SEED = 4_242;
 test('every input shape edits exactly like its plain RGB twin', { tag: ['@input-shapes', '@slow'] }, async ({ miner }) => {
   const pairs = await inputShapePairs();
   const edits = pairs.map(({ input, twin }) =>
-    settledLater(
+    readLater(
       Promise.all([
         miner.edit({ seed: SEED, image_b64: input.b64 }, input.label),
         miner.edit({ seed: SEED, image_b64: twin.b64 }, twin.label),
@@ -58,9 +58,3 @@ test(
     expect(outputs, 'output sizes of 1100×700, 700×1100 and 64×48 inputs').toEqual(SIZES.map((size) => size.prepared));
   },
 );
-
-/** A promise whose rejection is read later, in its own step: unread meanwhile, it must not fail the run. */
-function settledLater<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => {});
-  return promise;
-}
