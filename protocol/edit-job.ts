@@ -44,6 +44,18 @@ export const MinerAcceptedSchema = z.looseObject({
   result_url: z.string(),
 });
 
+/** The miner's 200 for an accepted edit job, as every miner (and every stand-in of one) words it. */
+export function minerAccepted(jobId: string): z.infer<typeof MinerAcceptedSchema> {
+  return {
+    accepted: true,
+    job_id: jobId,
+    status: 'queued',
+    message: 'Edit job queued',
+    status_url: `/edit/status/${jobId}`,
+    result_url: `/edit/result/${jobId}`,
+  };
+}
+
 /** 202 from the subnet's reverse proxy when the miner took longer than its wait; still accepted. */
 export const ProxyAcceptedSchema = z.looseObject({
   status: z.literal('queued'),

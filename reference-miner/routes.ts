@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import sharp from 'sharp';
+import { minerAccepted } from '../protocol/edit-job.ts';
 import type { ActivityLog } from './activity-log.ts';
 import type { MinerConfig } from './config.ts';
 import { jsonInvalidDetail } from './fastapi-validation.ts';
@@ -57,15 +58,7 @@ export function createRoutes({ config, faults, store, queue, activity }: RouteDe
     store.put(admitted);
     activity.queued(admitted, admitted.record.id);
     await queue.add(admitted); // a full queue holds the answer until there is room
-    const id = admitted.record.id;
-    answerJson(response, 200, {
-      accepted: true,
-      job_id: id,
-      status: 'queued',
-      message: 'Edit job queued',
-      status_url: `/edit/status/${id}`,
-      result_url: `/edit/result/${id}`,
-    });
+    answerJson(response, 200, minerAccepted(admitted.record.id));
   }
 
   function status(id: string, response: ServerResponse): void {

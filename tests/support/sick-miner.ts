@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { HEALTH_WITH_EDITING_ENABLED } from '../suite-run/stub-miner.ts';
+import { minerAccepted } from '../../protocol/edit-job.ts';
 
 /** How the stand-in falls ill once it has accepted an edit. */
 export type Sickness =
@@ -30,15 +31,7 @@ export async function startSickMiner(sickness: Sickness): Promise<{ url: string;
     if (path === '/openapi.json') return json(response, 200, JSON.stringify(OPENAPI));
     if (request.method === 'POST' && path === '/edit') {
       const jobId = String((JSON.parse(body || '{}') as { job_id?: string }).job_id ?? 'edit-stand-in');
-      const accepted = {
-        accepted: true,
-        job_id: jobId,
-        status: 'queued',
-        message: 'Edit job queued',
-        status_url: `/edit/status/${jobId}`,
-        result_url: `/edit/result/${jobId}`,
-      };
-      json(response, 200, JSON.stringify(accepted));
+      json(response, 200, JSON.stringify(minerAccepted(jobId)));
       if (sickness === 'dies-after-first-edit') response.on('finish', () => server.close());
       return;
     }

@@ -1,20 +1,13 @@
 import { test as base, expect } from '@playwright/test';
 import { sampleImage } from '../../fixtures/images/index.ts';
 import { MinerClient, type MinerClientOptions } from '../../fixtures/miner-client/miner-client.ts';
-import type { JobRecord } from '../../protocol/edit-job.ts';
+import { minerAccepted, type JobRecord } from '../../protocol/edit-job.ts';
 import { startScriptedServer, type ScriptedAnswer, type ScriptedRequest } from '../support/scripted-server.ts';
 
 // The miner client against scripted miners: what a real miner, a proxy or a broken one may answer.
 
 const JOB = 'job-1';
-const ACCEPTED = {
-  accepted: true,
-  job_id: JOB,
-  status: 'queued',
-  message: 'queued',
-  status_url: `/edit/status/${JOB}`,
-  result_url: `/edit/result/${JOB}`,
-};
+const ACCEPTED = minerAccepted(JOB);
 
 function record(status: JobRecord['status'], extra: Partial<JobRecord> = {}): JobRecord {
   return {
