@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import type { JSONReport, JSONReportSuite } from '@playwright/test/reporter';
 import { ActivityReportSchema, type JobActivity } from '../reference-miner/activity-log.ts';
 import { startReferenceMiner } from '../reference-miner/server.ts';
-import { MINER_REQUESTS } from '../fixtures/miner-client/miner-client.ts';
+import { MINER_REQUESTS } from '../lib/report-annotations.ts';
 
 // `npm run bench`: the whole suite against the reference miner with a simulated GPU time per edit, and
 // how much of the suite's wall time the miner was busy. Options: --miner-workers 1, --latency-ms 1000,

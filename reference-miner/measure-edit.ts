@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { sampleImage } from '../fixtures/images/index.ts';
+import { sampleImage } from '../lib/images/sample-image.ts';
 import { editPixels, encodePng } from './edit-engine.ts';
 
 // `npm run measure:edit`: the CPU edit's time for a 1024×1024 input, pixels and PNG encoding together.

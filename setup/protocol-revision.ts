@@ -1,6 +1,6 @@
 import type { APIRequestContext } from '@playwright/test';
 import { EditRequestSchema } from '../protocol/edit-job.ts';
-import { OpenApiSchema } from '../protocol/service.ts';
+import { editRequestFieldsOf } from '../lib/openapi.ts';
 
 /** What the miner's edit request accepts, from its /openapi.json: which protocol revision it speaks. */
 export type ProtocolRevision = {
@@ -16,10 +16,8 @@ export type ProtocolRevision = {
  */
 export async function readEditRequestFields(request: APIRequestContext, minerUrl: string): Promise<string[]> {
   const response = await request.get(`${minerUrl}/openapi.json`, { failOnStatusCode: false }).catch(() => undefined);
-  const document = response?.ok() ? OpenApiSchema.safeParse(await response.json().catch(() => undefined)) : undefined;
-  const schemas = document?.success ? Object.values(document.data.components?.schemas ?? {}) : [];
-  const editRequest = schemas.find((s) => s.properties && 'prompt' in s.properties && 'seed' in s.properties);
-  return Object.keys(editRequest?.properties ?? EditRequestSchema.shape);
+  const document: unknown = response?.ok() ? await response.json().catch(() => undefined) : undefined;
+  return editRequestFieldsOf(document) ?? Object.keys(EditRequestSchema.shape);
 }
 
 export function protocolRevision(editRequestFields: readonly string[]): ProtocolRevision {

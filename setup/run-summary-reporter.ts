@@ -1,7 +1,5 @@
+import { DIVERGENCE } from '../lib/report-annotations.ts';
 import type { FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
-
-/** The annotation under which a test reports a divergence from the seed protocol, printed once here. */
-export const DIVERGENCE = 'divergence';
 
 /**
  * Ends the console output with each decision the run made about tests, said once: one line per

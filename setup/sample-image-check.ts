@@ -1,4 +1,4 @@
-import { loadImageFile } from '../fixtures/images/load-image-file.ts';
+import { loadImageFile } from '../lib/images/load-image-file.ts';
 import { toOperatorError } from './operator-error.ts';
 
 /** ASYNC_SAMPLE_IMAGE must be a readable PNG or JPEG: checked once at setup, not in every worker. */

@@ -1,5 +1,4 @@
-import { decodePixels, sampleImage } from '../fixtures/images/index.ts';
-import { expect, inputImage, inputShapePairs, readLater, test } from '../fixtures/index.ts';
+import { decodePixels, expect, inputImage, inputShapePairs, readLater, sampleImage, test } from '../fixtures/index.ts';
 
 // The miner prepares every input as PIL's convert("RGB") does, and shrinks the longer side to 1024 px;
 // a validator's replay hashes the output, so an input prepared differently is a ban.

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { parseIsoTimestamp } from '../protocol/edit-job.ts';
-import { sampleImage } from '../fixtures/images/index.ts';
-import { DIVERGENCE, expect, inputImage, test, type InputImage, type MinerClient } from '../fixtures/index.ts';
+import {
+  DIVERGENCE,
+  expect,
+  inputImage,
+  type InputImage,
+  type MinerClient,
+  parseIsoTimestamp,
+  sampleImage,
+  test,
+} from '../fixtures/index.ts';
 
 // Every accepted job reaches completed or failed and calls back; its record tells the truth about it.
 

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { fileDigest, sampleImage } from '../fixtures/images/index.ts';
-import { expect, inputImage, inputShapePairs, test } from '../fixtures/index.ts';
+import { expect, fileDigest, inputImage, inputShapePairs, sampleImage, test } from '../fixtures/index.ts';
 
 // The validator's replay at home: validator-shaped requests whose PNG SHA-256 digests were recorded on a
 // miner you trust (same GPU model, same driver) must come out the same here, byte for byte.

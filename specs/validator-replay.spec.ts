@@ -1,5 +1,4 @@
-import { parseIsoTimestamp } from '../protocol/edit-job.ts';
-import { expect, test, validatorRequest, validatorSecret, validatorSeed } from '../fixtures/index.ts';
+import { expect, parseIsoTimestamp, test, validatorRequest, validatorSecret, validatorSeed } from '../fixtures/index.ts';
 
 // Validators send one shape of request, replay it on a trusted miner and compare the SHA-256 of the two
 // PNG files; a changed job_id, a wrong secret, a missing image or a late callback fails the job.

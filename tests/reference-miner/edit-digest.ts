@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import { sampleImage } from '../../fixtures/images/index.ts';
+import { sampleImage } from '../../lib/images/sample-image.ts';
 import { editPixels, encodePng, type EditParameters, type RgbImage } from '../../reference-miner/edit-engine.ts';
 
 export const BASE_PARAMETERS: EditParameters = {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { comparePixels, decodePixels } from '../../fixtures/images/index.ts';
+import { comparePixels } from '../../lib/images/compare-pixels.ts';
+import { decodePixels } from '../../lib/images/decode-pixels.ts';
 import { editPixels, encodePng, type EditParameters } from '../../reference-miner/edit-engine.ts';
 import { BASE_PARAMETERS, editDigest, sampleRgb } from './edit-digest.ts';
 import { expect, test } from './miner-test.ts';

@@ -1,8 +1,8 @@
 import { EditAcceptedSchema } from '../../protocol/edit-job.ts';
 import { HttpErrorSchema, ValidationErrorSchema } from '../../protocol/edit-job.ts';
 import { HealthSchema } from '../../protocol/service.ts';
-import { isPng } from '../../fixtures/images/index.ts';
-import { waitUntil } from '../../fixtures/wait-until.ts';
+import { isPng } from '../../lib/images/png-file.ts';
+import { waitUntil } from '../../lib/wait-until.ts';
 import { expect, test, type Answer, type MinerUnderTest } from './miner-test.ts';
 
 test('GET / names the service and its endpoints; unknown routes 404, wrong methods 405', async ({ miner }) => {

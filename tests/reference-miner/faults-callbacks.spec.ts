@@ -1,4 +1,4 @@
-import { waitUntil } from '../../fixtures/wait-until.ts';
+import { waitUntil } from '../../lib/wait-until.ts';
 import { healthyAndFaulty } from './healthy-and-faulty.ts';
 import { expect, test } from './miner-test.ts';
 

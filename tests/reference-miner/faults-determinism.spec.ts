@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import { decodePixels, readPngChunks, sampleImage } from '../../fixtures/images/index.ts';
+import { decodePixels } from '../../lib/images/decode-pixels.ts';
+import { readPngChunks } from '../../lib/images/png-file.ts';
+import { sampleImage } from '../../lib/images/sample-image.ts';
 import { sampleRgb } from './edit-digest.ts';
 import { healthyAndFaulty } from './healthy-and-faulty.ts';
 import { expect, test, type MinerUnderTest } from './miner-test.ts';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
-import { sampleImage } from '../../fixtures/images/index.ts';
+import { sampleImage } from '../../lib/images/sample-image.ts';
 import { startScriptedServer, type ScriptedAnswer } from '../support/scripted-server.ts';
 import { healthyAndFaulty } from './healthy-and-faulty.ts';
 import { expect, test } from './miner-test.ts';

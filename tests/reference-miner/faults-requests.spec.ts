@@ -1,4 +1,5 @@
-import { comparePixels, decodePixels } from '../../fixtures/images/index.ts';
+import { comparePixels } from '../../lib/images/compare-pixels.ts';
+import { decodePixels } from '../../lib/images/decode-pixels.ts';
 import { healthyAndFaulty } from './healthy-and-faulty.ts';
 import { expect, test } from './miner-test.ts';
 

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { waitUntil } from '../../fixtures/wait-until.ts';
+import { waitUntil } from '../../lib/wait-until.ts';
 import { healthyAndFaulty } from './healthy-and-faulty.ts';
 import { expect, test, type MinerUnderTest } from './miner-test.ts';
 

@@ -1,4 +1,6 @@
-import { comparePixels, decodePixels, sampleImage } from '../../fixtures/images/index.ts';
+import { comparePixels } from '../../lib/images/compare-pixels.ts';
+import { decodePixels } from '../../lib/images/decode-pixels.ts';
+import { sampleImage } from '../../lib/images/sample-image.ts';
 import { FAULTS } from '../../reference-miner/faults.ts';
 import { expect, test } from './miner-test.ts';
 

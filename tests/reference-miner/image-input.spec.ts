@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import { decodePixels } from '../../fixtures/images/index.ts';
+import { decodePixels } from '../../lib/images/decode-pixels.ts';
 import { sampleRgb } from './edit-digest.ts';
 import { expect, test, type MinerUnderTest } from './miner-test.ts';
 

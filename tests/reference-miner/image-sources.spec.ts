@@ -1,5 +1,6 @@
 import sharp from 'sharp';
-import { decodePixels, sampleImage } from '../../fixtures/images/index.ts';
+import { decodePixels } from '../../lib/images/decode-pixels.ts';
+import { sampleImage } from '../../lib/images/sample-image.ts';
 import { startScriptedServer } from '../support/scripted-server.ts';
 import { expect, test } from './miner-test.ts';
 

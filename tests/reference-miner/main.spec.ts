@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { readMinerConfig } from '../../reference-miner/config.ts';
-import { waitUntil } from '../../fixtures/wait-until.ts';
+import { waitUntil } from '../../lib/wait-until.ts';
 import { expect, test } from './miner-test.ts';
 
 const MAIN = fileURLToPath(new URL('../../reference-miner/main.ts', import.meta.url));

@@ -1,8 +1,8 @@
 import { test as base, expect } from '@playwright/test';
 import { CallbackReceiver } from '../../fixtures/callbacks/receiver.ts';
-import { sampleImage } from '../../fixtures/images/index.ts';
+import { sampleImage } from '../../lib/images/sample-image.ts';
 import { JobRecordSchema, type JobRecord } from '../../protocol/edit-job.ts';
-import { waitUntil } from '../../fixtures/wait-until.ts';
+import { waitUntil } from '../../lib/wait-until.ts';
 import type { MinerOverrides } from '../../reference-miner/config.ts';
 import { startReferenceMiner, type RunningMiner } from '../../reference-miner/server.ts';
 

@@ -1,4 +1,4 @@
-import { waitUntil } from '../../fixtures/wait-until.ts';
+import { waitUntil } from '../../lib/wait-until.ts';
 import { expect, test, type MinerUnderTest } from './miner-test.ts';
 
 async function statuses(miner: MinerUnderTest, ids: string[]): Promise<string[]> {

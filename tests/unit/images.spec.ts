@@ -6,21 +6,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
-import {
-  compareImageFiles,
-  comparePixels,
-  decodePixels,
-  describeImageDifference,
-  diffPicture,
-  fileDigest,
-  isPng,
-  loadImageFile,
-  pixelDigest,
-  pngTextChunks,
-  sampleImage,
-  type DecodedImage,
-} from '../../fixtures/images/index.ts';
-import { describeBytes } from '../../setup/wire-body.ts';
+import { compareImageFiles, describeImageDifference } from '../../lib/images/compare-image-files.ts';
+import { comparePixels } from '../../lib/images/compare-pixels.ts';
+import { decodePixels, type DecodedImage } from '../../lib/images/decode-pixels.ts';
+import { diffPicture } from '../../lib/images/diff-picture.ts';
+import { fileDigest, isPng, pixelDigest, pngTextChunks } from '../../lib/images/png-file.ts';
+import { loadImageFile } from '../../lib/images/load-image-file.ts';
+import { sampleImage } from '../../lib/images/sample-image.ts';
+import { describeBytes } from '../../lib/wire-body.ts';
 
 /** A copy of `png` with one extra chunk before IEND, as an encoder adding metadata would write it. */
 function withChunk(png: Buffer, type: string, data: Buffer): Buffer {
@@ -63,8 +56,8 @@ test.describe('sample image', () => {
   });
 
   test('has the same bytes in another process', async () => {
-    const script = `import { sampleImage } from './fixtures/images/sample-image.ts';
-      import { fileDigest } from './fixtures/images/digests.ts';
+    const script = `import { sampleImage } from './lib/images/sample-image.ts';
+      import { fileDigest } from './lib/images/png-file.ts';
       console.log(fileDigest(await sampleImage()));`;
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       cwd: join(import.meta.dirname, '..', '..'),

@@ -1,5 +1,5 @@
 import { test as base, expect } from '@playwright/test';
-import { sampleImage } from '../../fixtures/images/index.ts';
+import { sampleImage } from '../../lib/images/sample-image.ts';
 import { MinerClient, type MinerClientOptions } from '../../fixtures/miner-client/miner-client.ts';
 import { minerAccepted, type JobRecord } from '../../protocol/edit-job.ts';
 import { startScriptedServer, type ScriptedAnswer, type ScriptedRequest } from '../support/scripted-server.ts';
