@@ -2,24 +2,26 @@ import 'dotenv/config';
 import { defineConfig } from '@playwright/test';
 import { referenceMinerServer } from './setup/reference-miner-target.ts';
 import { minerTargets, readSettings } from './setup/settings.ts';
+import type { MinerUnderTest } from './setup/suite-context.ts';
 
-const settings = readSettingsOrExit();
+// The target first (no ASYNC_MINER_URL: the bundled reference miner on a free port), then the settings, read once.
 const referenceMiner = await referenceMinerServer();
-// One project per miner; a fleet (ASYNC_MINER_URLS) names each project by the miner's address.
-const targets = minerTargets({ ...settings, ASYNC_MINER_URL: process.env.ASYNC_MINER_URL });
+const settings = readSettingsOrExit();
+// One project per miner, the miner a typed option of it; a fleet (ASYNC_MINER_URLS) names each by its address.
+const targets = minerTargets(settings);
 const fleet = targets.length > 1;
 const projectsOf = (minerUrl: string) => {
   const address = `${new URL(minerUrl).host}${new URL(minerUrl).pathname.replace(/\/$/, '')}`;
   return [
-    { name: fleet ? address : 'conformance', testDir: 'specs', metadata: { minerUrl } },
+    { name: fleet ? address : 'conformance', testDir: 'specs', use: { minerUrl } },
     // Findings validators do not punish: outside the default run, asked for with ASYNC_ADVISORY=true.
-    ...(settings.ASYNC_ADVISORY ? [{ name: fleet ? `advisory ${address}` : 'advisory', testDir: 'advisory', metadata: { minerUrl } }] : []),
+    ...(settings.ASYNC_ADVISORY ? [{ name: fleet ? `advisory ${address}` : 'advisory', testDir: 'advisory', use: { minerUrl } }] : []),
   ];
 };
 // A test may chain several edits: give it room for four jobs and their callbacks.
 const testTimeoutMs = (4 * settings.ASYNC_JOB_TIMEOUT_SECONDS + settings.ASYNC_CALLBACK_TIMEOUT_SECONDS + 30) * 1000;
 
-export default defineConfig({
+export default defineConfig<MinerUnderTest>({
   testDir: 'specs',
   projects: targets.flatMap(projectsOf),
   globalSetup: './global-setup.ts',

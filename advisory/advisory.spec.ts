@@ -5,9 +5,8 @@ import { expect, test } from '../fixtures/index.ts';
 
 test("the callback's image_url resolves to the result", { tag: '@advisory-callback-image-url' }, async ({ miner, callbacks, minerApi }) => {
   const request = miner.requestBody({ seed: 51 });
-  const callback = callbacks.listenFor(request.job_id);
   const outcome = await miner.edit(request, 'result');
-  const { receipt } = await callback.arrived();
+  const receipt = await callbacks.waitFor(request.job_id);
   const url = receipt.fields.image_url ?? '';
   const answer = await minerApi.get(url, { failOnStatusCode: false, timeout: 10_000 });
   expect(answer.status(), `GET ${url}, the callback's image_url (upstream builds it without the edits/ segment)`).toBe(200);

@@ -1,25 +1,25 @@
-import { expect, test } from '../fixtures/index.ts';
+import { expect, hoursFromNow, test } from '../fixtures/index.ts';
 
 // When a job ends the miner POSTs its outcome once to callback_url, with X-Callback-Secret; validators
 // refuse a wrong secret, a foreign job_id or an empty image, and hash the image bytes.
 
 test(
-  'a completed job calls back once, already completed, with its job_id, the secret and the exact result bytes',
+  'a completed job calls back once, already completed, with the secret and the exact result bytes',
   { tag: '@callback-completed' },
   async ({ miner, callbacks, settings }) => {
     const request = miner.requestBody({ seed: 31 });
-    const callback = callbacks.listenFor(request.job_id, { onArrival: () => miner.status(request.job_id) });
+    const recordAtArrival = callbacks.beforeAnswer(request.job_id, () => miner.status(request.job_id));
     const outcome = await miner.edit(request, 'result');
-    const { receipt, atArrival } = await callback.arrived();
+    const receipt = await callbacks.waitFor(outcome.jobId);
 
-    expect(atArrival.status, 'job status at the moment its callback arrived').toBe('completed');
+    expect((await recordAtArrival).status, 'job status at the moment its callback arrived').toBe('completed');
     expect(receipt.secret, 'X-Callback-Secret header').toBe(settings.ASYNC_CALLBACK_SECRET);
     expect(receipt.fields, 'callback form fields').toMatchObject({ job_id: outcome.jobId, status: 'completed' });
     expect(receipt.problem, 'callback against the protocol').toBeUndefined();
     expect(receipt).toCarryResultImage(outcome);
     expect(await callbacks.received(outcome.jobId), 'callbacks received for this job').toHaveLength(1);
 
-    const delivery = await miner.waitForDelivery(outcome.jobId, callbacks.timeoutMs);
+    const delivery = await miner.waitForDelivery(outcome.jobId);
     expect(delivery, 'the callback delivery on the job record').toMatchObject({
       status: 'delivered',
       status_code: 200,
@@ -34,15 +34,14 @@ test(
   async ({ miner, callbacks, sample, settings }) => {
     const truncated = sample.bytes.subarray(0, Math.floor(sample.bytes.length * 0.6));
     const request = miner.requestBody({ seed: 32, image_b64: truncated.toString('base64') });
-    const callback = callbacks.listenFor(request.job_id);
     const answer = await miner.post(request);
     test.skip(answer.status === 400, 'the miner refuses a truncated PNG at submission (allowed), so no job fails after acceptance');
     expect(answer.status, 'POST /edit of a truncated PNG').toBe(200);
 
-    const record = await miner.waitForEnd(request.job_id, undefined, true);
+    const record = await miner.waitForEnd(request.job_id);
     expect(record.status, 'status of a job whose image cannot be decoded').toBe('failed');
     expect(record.error, 'error on the failed record').toBeTruthy();
-    const { receipt } = await callback.arrived();
+    const receipt = await callbacks.waitFor(request.job_id);
     expect(receipt.fields, 'failure callback fields').toMatchObject({ job_id: request.job_id, status: 'failed' });
     expect(receipt.fields.error, 'failure callback error').toBeTruthy();
     expect(receipt.imageSize ?? 0, 'image part of a failure callback').toBe(0);
@@ -54,9 +53,9 @@ test(
   'past its expiry a finished job sends no callback and records "expired"',
   { tag: '@callback-expiry' },
   async ({ miner, callbacks }) => {
-    const expiry = new Date(Date.now() - 60 * 60 * 1000).toISOString();
+    const expiry = hoursFromNow(-1);
     const outcome = await miner.edit({ seed: 33, expiry }, 'result of an expired job');
-    const delivery = await miner.waitForDelivery(outcome.jobId, callbacks.timeoutMs);
+    const delivery = await miner.waitForDelivery(outcome.jobId);
     expect(delivery.status, 'callback status on the record of an expired job').toBe('expired');
     expect(await callbacks.received(outcome.jobId), 'callbacks received for an expired job').toEqual([]);
   },
@@ -66,41 +65,27 @@ test(
   'a receiver that answers 500 is recorded as a callback "error" with its status code',
   { tag: '@callback-answer-recorded' },
   async ({ miner, callbacks }) => {
+    test.skip(!callbacks.answerWith, 'with ASYNC_USE_EXTERNAL_CALLBACK=true the suite cannot choose what the receiver answers');
     const request = miner.requestBody({ seed: 36 });
-    test.skip(
-      !callbacks.answerWith(request.job_id, 500),
-      'with ASYNC_USE_EXTERNAL_CALLBACK=true the suite cannot choose what the receiver answers',
-    );
+    callbacks.answerWith!(request.job_id, 500);
     const outcome = await miner.edit(request, 'result whose callback is refused');
-    const delivery = await miner.waitForDelivery(outcome.jobId, callbacks.timeoutMs);
+    const delivery = await miner.waitForDelivery(outcome.jobId);
     expect(delivery, 'the callback delivery on the job record').toMatchObject({ status: 'error', status_code: 500 });
   },
 );
 
 // expiry is an instant: an offset such as -05:00 counts, whatever the miner's own zone.
-const HOUR_MS = 60 * 60 * 1000;
-
 test(
   'expiry is an instant: a future one written at -05:00 gets its callback, a past one at +05:00 does not',
   { tag: '@expiry-is-an-instant' },
   async ({ miner, callbacks }) => {
     const [future, past] = await Promise.all([
-      miner.edit({ seed: 37, expiry: isoWithOffset(Date.now() + HOUR_MS, -5) }, 'expiry in an hour, at -05:00'),
-      miner.edit({ seed: 38, expiry: isoWithOffset(Date.now() - HOUR_MS, +5) }, 'expiry an hour ago, at +05:00'),
+      miner.edit({ seed: 37, expiry: hoursFromNow(+1, { zone: -5 }) }, 'expiry in an hour, at -05:00'),
+      miner.edit({ seed: 38, expiry: hoursFromNow(-1, { zone: +5 }) }, 'expiry an hour ago, at +05:00'),
     ]);
-    const [futureDelivery, pastDelivery] = await Promise.all([
-      miner.waitForDelivery(future.jobId, callbacks.timeoutMs),
-      miner.waitForDelivery(past.jobId, callbacks.timeoutMs),
-    ]);
+    const [futureDelivery, pastDelivery] = await Promise.all([miner.waitForDelivery(future.jobId), miner.waitForDelivery(past.jobId)]);
     expect.soft(futureDelivery.status, `callback of the job whose expiry is ${future.request.expiry}`).toBe('delivered');
     expect.soft(pastDelivery.status, `callback of the job whose expiry is ${past.request.expiry}`).toBe('expired');
     expect.soft(await callbacks.received(past.jobId), 'callbacks received for the expired job').toEqual([]);
   },
 );
-
-/** `ms` as an ISO-8601 time in the zone `hours` from UTC, e.g. 2025-01-31T07:00:00.000-05:00. */
-function isoWithOffset(ms: number, hours: number): string {
-  const local = new Date(ms + hours * HOUR_MS).toISOString().replace('Z', '');
-  const sign = hours < 0 ? '-' : '+';
-  return `${local}${sign}${String(Math.abs(hours)).padStart(2, '0')}:00`;
-}

@@ -5,7 +5,7 @@ import { expect, test } from '../fixtures/index.ts';
 // ignored, or used as the fallback when the reference does not exist.
 
 // The later protocol dropped reference_job_id (it ignores the field), so these checks would mislead there.
-test.beforeEach(({ protocol }) => test.skip(!protocol.referenceJobId, 'seed protocol only: this miner does not declare reference_job_id'));
+test.beforeEach(({ revision }) => test.skip(!revision.referenceJobId, 'seed protocol only: this miner does not declare reference_job_id'));
 
 const CHAIN = [
   { prompt: 'Make the sky a warm sunset orange', seed: 11 },

@@ -5,8 +5,8 @@ import { expect, inputImage, inputShapePairs, readLater, test, type InputImage }
 // Later revision: the miner downloads image_url (30 s in all, the whole body) and edits it exactly as the
 // same image sent as base64; the URL wins over image_b64, and a failed download falls back to it.
 
-test.beforeEach(({ protocol, callbacks }) => {
-  test.skip(!protocol.imageUrl, 'later protocol only: this miner does not declare image_url');
+test.beforeEach(({ revision, callbacks }) => {
+  test.skip(!revision.imageUrl, 'later protocol only: this miner does not declare image_url');
   test.skip(
     callbacks.kind === 'external',
     'the suite serves image_url inputs from its own receiver, and ASYNC_USE_EXTERNAL_CALLBACK=true runs none',
@@ -19,7 +19,7 @@ test(
   'an image_url input is fetched and edited exactly as the same image sent as base64, and wins over image_b64',
   { tag: '@image-url-fetched' },
   async ({ miner, callbacks, sample, decoy }) => {
-    const url = callbacks.hostInput({ body: sample.bytes, contentType: sample.contentType })!;
+    const url = callbacks.hostInput!({ body: sample.bytes, contentType: sample.contentType });
     const [byUrl, urlOverDecoy, byBase64] = await Promise.all([
       miner.edit({ seed: SEED, image_url: url, image_b64: undefined }, 'input by image_url'),
       miner.edit({ seed: SEED, image_url: url, image_b64: decoy.b64 }, 'image_url beside a decoy image_b64'),
@@ -36,8 +36,8 @@ test(
   'an image_url that answers 404 or serves no image falls back to image_b64',
   { tag: '@image-url-fallback' },
   async ({ miner, callbacks }) => {
-    const missing = callbacks.hostInput({ body: Buffer.from('{"detail":"Not Found"}'), contentType: 'application/json', status: 404 })!;
-    const notAnImage = callbacks.hostInput({ body: Buffer.from('<html>a login page</html>'), contentType: 'text/html' })!;
+    const missing = callbacks.hostInput!({ body: Buffer.from('{"detail":"Not Found"}'), contentType: 'application/json', status: 404 });
+    const notAnImage = callbacks.hostInput!({ body: Buffer.from('<html>a login page</html>'), contentType: 'text/html' });
     const [after404, afterHtml, direct] = await Promise.all([
       miner.edit({ seed: SEED, image_url: missing }, 'fallback after a 404'),
       miner.edit({ seed: SEED, image_url: notAnImage }, 'fallback after an HTML page'),
@@ -55,14 +55,13 @@ test(
   'an image_url that fails with no image_b64 fails the job, which calls back failed with an error',
   { tag: '@image-url-failure' },
   async ({ miner, callbacks }) => {
-    const missing = callbacks.hostInput({ body: Buffer.from('gone'), contentType: 'text/plain', status: 404 })!;
+    const missing = callbacks.hostInput!({ body: Buffer.from('gone'), contentType: 'text/plain', status: 404 });
     const request = miner.requestBody({ seed: SEED, image_url: missing, image_b64: undefined });
-    const callback = callbacks.listenFor(request.job_id);
     await miner.submit(request);
-    const record = await miner.waitForEnd(request.job_id, undefined, true);
+    const record = await miner.waitForEnd(request.job_id);
     expect(record.status, 'status of a job whose download failed').toBe('failed');
     expect(record.error, 'error on the record').toBeTruthy();
-    const { receipt } = await callback.arrived();
+    const receipt = await callbacks.waitFor(request.job_id);
     expect(receipt.fields, 'failure callback').toMatchObject({ job_id: request.job_id, status: 'failed' });
     expect(receipt.fields.error, "the failure callback's error").toBeTruthy();
   },
@@ -80,7 +79,7 @@ test(
       { rule: 'a JPEG with an EXIF orientation is edited as stored, not rotated', input: exif.input, twin: exif.twin },
     ];
     const edits = cases.map(({ input, delayMs, twin }) => {
-      const url = callbacks.hostInput({ body: input.bytes, contentType: input.contentType, delayMs })!;
+      const url = callbacks.hostInput!({ body: input.bytes, contentType: input.contentType, delayMs });
       const expected = twin ?? input;
       return readLater(
         Promise.all([

@@ -18,20 +18,19 @@ test(
   async ({ miner, callbacks }) => {
     const BURST = 6;
     const requests = Array.from({ length: BURST }, (_, i) => miner.requestBody({ seed: 600 + i }));
-    const arrivals = requests.map((request) => callbacks.listenFor(request.job_id));
     const answers = await Promise.all(requests.map((request) => miner.post(request)));
     expect(
       answers.map((answer) => answer.status),
       'POST /edit answers of the burst',
     ).toEqual(requests.map(() => 200));
-    const records = await Promise.all(requests.map((request) => miner.waitForEnd(request.job_id, undefined, true)));
+    const records = await Promise.all(requests.map((request) => miner.waitForEnd(request.job_id)));
     expect(
       records.map((record) => record.status),
       'how each job of the burst ended',
     ).toEqual(requests.map(() => 'completed'));
-    const receipts = await Promise.all(arrivals.map((arrival) => arrival.arrived()));
+    const receipts = await Promise.all(requests.map((request) => callbacks.waitFor(request.job_id)));
     expect(
-      receipts.map(({ receipt }) => receipt.fields.status),
+      receipts.map((receipt) => receipt.fields.status),
       'callbacks of the burst',
     ).toEqual(requests.map(() => 'completed'));
   },
@@ -96,8 +95,8 @@ test(
 test(
   'a job_id that is still queued or processing is refused with 409 where the miner serves requests while it edits',
   { tag: '@duplicate-job-id' },
-  async ({ miner, protocol }) => {
-    test.skip(!protocol.imageUrl, 'the seed revision edits on its event loop, so a second submission waits until the first job ended');
+  async ({ miner, revision }) => {
+    test.skip(!revision.imageUrl, 'the seed revision edits on its event loop, so a second submission waits until the first job ended');
     const last = await submitBehindOthers(miner, await largeInput());
     const before = await miner.status(last.job_id);
     const answer = await miner.post(last);

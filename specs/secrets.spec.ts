@@ -13,7 +13,7 @@ test(
     const failing = miner.requestBody({ seed: 42, callback_secret: secret, image_b64: truncated });
     await miner.edit(completed, 'a job with a secret');
     const failingAnswer = await miner.post(failing);
-    const failed = failingAnswer.status === 200 ? await miner.waitForEnd(failing.job_id, undefined, true) : undefined;
+    const failed = failingAnswer.status === 200 ? await miner.waitForEnd(failing.job_id) : undefined;
 
     const places = [
       { where: `GET /edit/status/${completed.job_id}`, text: (await miner.statusAnswer(completed.job_id)).text },

@@ -263,6 +263,3 @@ export const ADVISORY_CASES: FaultCase[] = [
   },
   { fault: 'no-body-limit', rule: '@advisory-body-limit', because: /POST \/edit with a 64 MiB body[\s\S]*Received: (200|400)/ },
 ];
-
-/** Faults that no spec checks yet, each with the spec that will: the matrix proves every other fault is caught. */
-export const FAULTS_AWAITING_A_SPEC: Partial<Record<FaultName, string>> = {};

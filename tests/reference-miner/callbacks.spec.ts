@@ -12,10 +12,10 @@ test('success: one multipart POST with the secret, the fields, the quirky image_
     seed: 1,
     image_b64: imageB64,
     job_id: 'cb-ok',
-    callback_url: receiver.callbackUrl('cb-ok'),
+    callback_url: receiver.track('cb-ok'),
     callback_secret: 'top-secret',
   });
-  const receipt = await receiver.waitForCallback('cb-ok', { timeoutMs: 5_000 });
+  const receipt = await receiver.waitFor('cb-ok', { timeoutMs: 5_000 });
   expect(statusAtArrival).toBe('completed');
   expect(receipt).toMatchObject({
     encoding: 'multipart',
@@ -33,7 +33,7 @@ test('success: one multipart POST with the secret, the fields, the quirky image_
     payload_status: 'completed',
     response_preview: expect.stringContaining('success'),
   });
-  expect(receiver.received()).toHaveLength(1);
+  expect(receiver.receivedNow()).toHaveLength(1);
   expect(record.request.callback_secret_provided).toBe(true);
 });
 
@@ -44,11 +44,11 @@ test('failure: urlencoded with the error and no file part; recorded with payload
     seed: 1,
     image_b64: truncated,
     job_id: 'cb-fail',
-    callback_url: receiver.callbackUrl('cb-fail'),
+    callback_url: receiver.track('cb-fail'),
     callback_secret: 's',
   });
   expect(record).toMatchObject({ status: 'failed', error: expect.stringContaining('Could not decode') });
-  const receipt = await receiver.waitForCallback('cb-fail', { timeoutMs: 5_000 });
+  const receipt = await receiver.waitFor('cb-fail', { timeoutMs: 5_000 });
   expect(receipt).toMatchObject({ encoding: 'urlencoded', secret: 's', image: undefined, problem: undefined });
   expect(receipt.fields).toMatchObject({ job_id: 'cb-fail', status: 'failed', error: record.error });
   expect(await miner.waitFor('cb-fail', (r) => r.callback ?? undefined, 'a recorded delivery')).toMatchObject({
@@ -58,14 +58,14 @@ test('failure: urlencoded with the error and no file part; recorded with payload
 });
 
 test('no secret given: no X-Callback-Secret header', async ({ miner, receiver, imageB64 }) => {
-  await miner.run({ prompt: 'x', seed: 1, image_b64: imageB64, job_id: 'cb-nosecret', callback_url: receiver.callbackUrl('cb-nosecret') });
-  const receipt = await receiver.waitForCallback('cb-nosecret', { timeoutMs: 5_000 });
+  await miner.run({ prompt: 'x', seed: 1, image_b64: imageB64, job_id: 'cb-nosecret', callback_url: receiver.track('cb-nosecret') });
+  const receipt = await receiver.waitFor('cb-nosecret', { timeoutMs: 5_000 });
   expect(receipt.headers['x-callback-secret']).toBeUndefined();
 });
 
 test('a receiver answering 500 is recorded as error with its code', async ({ miner, receiver, imageB64 }) => {
   receiver.respondWith('cb-500', 500);
-  await miner.run({ prompt: 'x', seed: 1, image_b64: imageB64, job_id: 'cb-500', callback_url: receiver.callbackUrl('cb-500') });
+  await miner.run({ prompt: 'x', seed: 1, image_b64: imageB64, job_id: 'cb-500', callback_url: receiver.track('cb-500') });
   expect(await miner.waitFor('cb-500', (r) => r.callback ?? undefined, 'a recorded delivery')).toMatchObject({
     status: 'error',
     status_code: 500,
@@ -84,8 +84,8 @@ test('a receiver that hangs up, or answers after CALLBACK_TIMEOUT, is recorded a
   receiver.respondWith('cb-slow', { beforeAnswer: () => held });
   try {
     await Promise.all([
-      miner.run({ prompt: 'x', seed: 1, image_b64: imageB64, job_id: 'cb-hangup', callback_url: receiver.callbackUrl('cb-hangup') }),
-      miner.run({ prompt: 'x', seed: 1, image_b64: imageB64, job_id: 'cb-slow', callback_url: receiver.callbackUrl('cb-slow') }),
+      miner.run({ prompt: 'x', seed: 1, image_b64: imageB64, job_id: 'cb-hangup', callback_url: receiver.track('cb-hangup') }),
+      miner.run({ prompt: 'x', seed: 1, image_b64: imageB64, job_id: 'cb-slow', callback_url: receiver.track('cb-slow') }),
     ]);
     expect(await miner.waitFor('cb-hangup', (r) => r.callback ?? undefined, 'a recorded delivery')).toMatchObject({
       status: 'failed',
@@ -113,7 +113,7 @@ test('past expiry nothing is sent and the record says expired; a zone-less expir
       seed: 1,
       image_b64: imageB64,
       job_id: 'cb-expired',
-      callback_url: receiver.callbackUrl('cb-expired'),
+      callback_url: receiver.track('cb-expired'),
       expiry: past,
     }),
     miner.run({
@@ -121,7 +121,7 @@ test('past expiry nothing is sent and the record says expired; a zone-less expir
       seed: 1,
       image_b64: imageB64,
       job_id: 'cb-future',
-      callback_url: receiver.callbackUrl('cb-future'),
+      callback_url: receiver.track('cb-future'),
       expiry: futureWithoutZone,
     }),
   ]);
@@ -130,5 +130,5 @@ test('past expiry nothing is sent and the record says expired; a zone-less expir
     payload_status: 'completed',
   });
   expect(await miner.waitFor('cb-future', (r) => r.callback ?? undefined, 'a recorded outcome')).toMatchObject({ status: 'delivered' });
-  expect(receiver.received('cb-expired')).toEqual([]);
+  expect(receiver.receivedNow('cb-expired')).toEqual([]);
 });

@@ -50,13 +50,13 @@ test('later: undecodable input and no image source are accepted (200), then fail
   };
   const runs = await Promise.all(
     Object.entries(cases).map(([job_id, source]) =>
-      miner.run({ prompt: 'x', seed: 1, job_id, callback_url: receiver.callbackUrl(job_id), ...source }),
+      miner.run({ prompt: 'x', seed: 1, job_id, callback_url: receiver.track(job_id), ...source }),
     ),
   );
   for (const { record } of runs) expect(record, record.id).toMatchObject({ status: 'failed', error: expect.stringMatching(/\S/) });
   expect(runs[0]!.record.error).toBe('Must provide either image_url or image_b64');
   for (const job_id of Object.keys(cases)) {
-    const receipt = await receiver.waitForCallback(job_id, { timeoutMs: 5_000 });
+    const receipt = await receiver.waitFor(job_id, { timeoutMs: 5_000 });
     expect(receipt.fields, job_id).toMatchObject({ status: 'failed', error: expect.stringMatching(/\S/) });
   }
 });

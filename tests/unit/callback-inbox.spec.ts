@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { openCallbackInbox } from '../../fixtures/callbacks/inbox.ts';
+import { CallbackReceiver } from '../../fixtures/callbacks/receiver.ts';
+import { openCallbackInbox } from '../../fixtures/index.ts';
 import { readSettings } from '../../setup/settings.ts';
 import type { SuiteContext } from '../../setup/suite-context.ts';
 import { releasedPort } from '../support/free-port.ts';
@@ -19,7 +20,7 @@ test('behind a Docker gateway the receiver binds every interface and hands out t
     0,
   );
   try {
-    const url = new URL(inbox.callbackUrl('job-1'));
+    const url = new URL(inbox.track('job-1'));
     expect(url.hostname).toBe('172.18.0.1');
     expect(url.pathname).toBe('/callback/job-1');
     const listing = await fetch(`http://127.0.0.1:${url.port}/callbacks`); // bound to 0.0.0.0, so loopback reaches it too
@@ -34,8 +35,8 @@ test('the first worker takes the port of ASYNC_CALLBACK_BASE_URL, the others tak
   const preferred = await openCallbackInbox(readSettings({}), suite({ preferredPort: port }), 0);
   const other = await openCallbackInbox(readSettings({}), suite({ preferredPort: port }), 1);
   try {
-    expect(new URL(preferred.callbackUrl()).port).toBe(String(port));
-    expect(new URL(other.callbackUrl()).port).not.toBe(String(port));
+    expect(new URL((preferred as CallbackReceiver).baseUrl).port).toBe(String(port));
+    expect(new URL((other as CallbackReceiver).baseUrl).port).not.toBe(String(port));
   } finally {
     await Promise.all([preferred.close(), other.close()]);
   }
@@ -45,6 +46,6 @@ test('with ASYNC_USE_EXTERNAL_CALLBACK no receiver starts and callbacks go to th
   const settings = readSettings({ ASYNC_USE_EXTERNAL_CALLBACK: 'true', ASYNC_CALLBACK_BASE_URL: 'http://127.0.0.1:8092' });
   const inbox = await openCallbackInbox(settings, suite({ rule: 'external' }), 0);
   expect(inbox.kind).toBe('external');
-  expect(inbox.callbackUrl('job-1')).toMatch(/^http:\/\/127\.0\.0\.1:8092\/callback/);
+  expect(inbox.track('job-1')).toMatch(/^http:\/\/127\.0\.0\.1:8092\/callback/);
   await inbox.close();
 });

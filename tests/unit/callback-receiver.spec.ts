@@ -56,14 +56,14 @@ function postRaw(url: string, body: string | Buffer, contentType?: string): Prom
 test.describe('recording callbacks', () => {
   test('a multipart success callback: fields, image bytes, secret, headers and the original answer', async ({ receiver }) => {
     const before = Date.now();
-    const answer = await postMultipart(receiver.callbackUrl(), completedFields('job-1'), PNG, {
+    const answer = await postMultipart(`${receiver.baseUrl}/callback`, completedFields('job-1'), PNG, {
       'X-Callback-Secret': 's3cret',
       'X-Trace': 'abc',
     });
     expect(answer.status).toBe(200);
     expect(await answer.json()).toEqual({ status: 'success', job_id: 'job-1' });
 
-    const [receipt] = receiver.received('job-1');
+    const [receipt] = receiver.receivedNow('job-1');
     expect(receipt).toMatchObject({
       source: 'receiver',
       jobId: 'job-1',
@@ -91,9 +91,9 @@ test.describe('recording callbacks', () => {
   });
 
   test('a urlencoded failure callback, with no image, keeps the protocol', async ({ receiver }) => {
-    const answer = await postUrlencoded(receiver.callbackUrl(), failedFields('job-2'), { 'X-Callback-Secret': 's3cret' });
+    const answer = await postUrlencoded(`${receiver.baseUrl}/callback`, failedFields('job-2'), { 'X-Callback-Secret': 's3cret' });
     expect(answer.status).toBe(200);
-    expect(receiver.received('job-2')).toEqual([
+    expect(receiver.receivedNow('job-2')).toEqual([
       expect.objectContaining({
         encoding: 'urlencoded',
         fields: failedFields('job-2'),
@@ -107,7 +107,7 @@ test.describe('recording callbacks', () => {
   });
 
   test('JSON, garbage, an empty body and a wrong content type are recorded, and the receiver keeps working', async ({ receiver }) => {
-    const url = receiver.callbackUrl();
+    const url = `${receiver.baseUrl}/callback`;
     expect((await postRaw(url, JSON.stringify(completedFields('json-job')), 'application/json')).status).toBe(200);
     expect((await postRaw(url, 'garbage', 'multipart/form-data; boundary=xyz')).status).toBe(400);
     expect((await postRaw(url, Buffer.from([0, 1, 2, 3]), 'application/octet-stream')).status).toBe(400);
@@ -115,7 +115,7 @@ test.describe('recording callbacks', () => {
     expect((await postRaw(url, '{not json', 'application/json')).status).toBe(400);
     expect((await postMultipart(url, completedFields('after'), PNG)).status).toBe(200);
 
-    const [json, multipartGarbage, binary, empty, brokenJson, after] = receiver.received();
+    const [json, multipartGarbage, binary, empty, brokenJson, after] = receiver.receivedNow();
     expect(json).toMatchObject({ encoding: 'json', jobId: 'json-job', parseError: undefined, hasImage: false });
     expect(json!.problem).toBe(
       'The callback for job json-job breaks the protocol: it came as JSON, but the protocol sends form fields (validators read a form and would refuse it); it has no image file part.',
@@ -138,9 +138,9 @@ test.describe('recording callbacks', () => {
   test('a body over the limit is answered 413 and recorded with its size', async () => {
     const receiver = await CallbackReceiver.start({ host: '127.0.0.1', port: 0, maxBodyBytes: 1024 });
     try {
-      const answer = await postUrlencoded(receiver.callbackUrl('big'), { job_id: 'big', padding: 'x'.repeat(5000) });
+      const answer = await postUrlencoded(receiver.track('big'), { job_id: 'big', padding: 'x'.repeat(5000) });
       expect(answer.status).toBe(413);
-      const [receipt] = receiver.received('big');
+      const [receipt] = receiver.receivedNow('big');
       expect(receipt).toMatchObject({ urlJobId: 'big', jobId: undefined, bodySize: 5019, answeredWith: 413 });
       expect(receipt!.body?.length).toBe(1024);
       expect(receipt!.parseError).toBe("The body of 5019 bytes exceeds the receiver's limit of 1024 bytes.");
@@ -150,8 +150,8 @@ test.describe('recording callbacks', () => {
   });
 
   test('a connection that drops midway is recorded against the job of its URL', async ({ receiver }) => {
-    const arrived = receiver.waitForCallback('cut', { timeoutMs: 5_000 });
-    const request = httpRequest(receiver.callbackUrl('cut'), {
+    const arrived = receiver.waitFor('cut', { timeoutMs: 5_000 });
+    const request = httpRequest(receiver.track('cut'), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '1000' },
     });
@@ -163,9 +163,9 @@ test.describe('recording callbacks', () => {
   });
 
   test('fields that break the schema are kept raw and named in one sentence', async ({ receiver }) => {
-    await postMultipart(receiver.callbackUrl(), { job_id: 'odd', status: 'completed', completed_at: 'yesterday' });
-    await postMultipart(receiver.callbackUrl(), { job_id: 'odder', status: 'done' });
-    const [odd, odder] = receiver.received();
+    await postMultipart(`${receiver.baseUrl}/callback`, { job_id: 'odd', status: 'completed', completed_at: 'yesterday' });
+    await postMultipart(`${receiver.baseUrl}/callback`, { job_id: 'odder', status: 'done' });
+    const [odd, odder] = receiver.receivedNow();
     expect(odd).toMatchObject({ fields: { job_id: 'odd', status: 'completed', completed_at: 'yesterday' } });
     expect(odd!.schemaError).toBe(
       'completed_at is "yesterday", not an ISO-8601 date-time such as 2025-01-31T12:00:00.000000, image_url is missing',
@@ -177,7 +177,7 @@ test.describe('recording callbacks', () => {
   });
 
   test('an image sent without a filename or under another name is pointed out', async ({ receiver }) => {
-    const url = receiver.callbackUrl();
+    const url = `${receiver.baseUrl}/callback`;
     const form = new FormData();
     for (const [name, value] of Object.entries(completedFields('text-image'))) form.append(name, value);
     form.append('image', 'not a file');
@@ -191,19 +191,21 @@ test.describe('recording callbacks', () => {
     empty.append('image', new Blob([]), 'empty.png');
     await fetch(url, { method: 'POST', body: empty });
 
-    expect(receiver.received('text-image')[0]!.problem).toContain('an "image" part came without a filename, so it arrived as a text field');
-    const [renamedReceipt] = receiver.received('renamed');
+    expect(receiver.receivedNow('text-image')[0]!.problem).toContain(
+      'an "image" part came without a filename, so it arrived as a text field',
+    );
+    const [renamedReceipt] = receiver.receivedNow('renamed');
     expect(renamedReceipt!.problem).toContain('it has no image file part (it sent file part "file" instead of "image")');
     expect(renamedReceipt!.files).toEqual([{ field: 'file', filename: 'renamed.png', contentType: 'image/png', bytes: PNG }]);
-    expect(receiver.received('empty')[0]).toMatchObject({ hasImage: true, imageSize: 0 });
-    expect(receiver.received('empty')[0]!.problem).toContain('its image part is empty, which validators refuse');
+    expect(receiver.receivedNow('empty')[0]).toMatchObject({ hasImage: true, imageSize: 0 });
+    expect(receiver.receivedNow('empty')[0]!.problem).toContain('its image part is empty, which validators refuse');
   });
 
   test('a job_id that differs from the job of the URL is pointed out, and both find the receipt', async ({ receiver }) => {
-    await postMultipart(receiver.callbackUrl('mine'), completedFields('theirs'), PNG);
-    expect(receiver.received('mine')).toHaveLength(1);
-    expect(receiver.received('theirs')).toHaveLength(1);
-    expect(receiver.received('mine')[0]!.problem).toBe(
+    await postMultipart(receiver.track('mine'), completedFields('theirs'), PNG);
+    expect(receiver.receivedNow('mine')).toHaveLength(1);
+    expect(receiver.receivedNow('theirs')).toHaveLength(1);
+    expect(receiver.receivedNow('mine')[0]!.problem).toBe(
       'The callback for job theirs breaks the protocol: its job_id "theirs" is not the job mine whose callback URL it was sent to.',
     );
   });
@@ -211,16 +213,16 @@ test.describe('recording callbacks', () => {
   test('other routes answer 404 and 405 without recording', async ({ receiver }) => {
     expect((await fetch(`${receiver.baseUrl}/elsewhere`, { method: 'POST' })).status).toBe(404);
     expect((await fetch(`${receiver.baseUrl}/callback`)).status).toBe(405);
-    expect(receiver.received()).toEqual([]);
+    expect(receiver.receivedNow()).toEqual([]);
   });
 });
 
 test.describe('callback URLs and ports', () => {
   test('the job goes in the callback URL path, encoded', async ({ receiver }) => {
-    expect(receiver.callbackUrl('edit 1/2')).toBe(`http://127.0.0.1:${receiver.address.port}/callback/edit%201%2F2`);
-    expect(receiver.callbackUrl()).toBe(`http://127.0.0.1:${receiver.address.port}/callback`);
-    await postMultipart(receiver.callbackUrl('edit 1/2'), completedFields('edit 1/2'), PNG);
-    expect(receiver.received('edit 1/2')[0]).toMatchObject({ urlJobId: 'edit 1/2', jobId: 'edit 1/2', path: '/callback/edit%201%2F2' });
+    expect(receiver.track('edit 1/2')).toBe(`http://127.0.0.1:${receiver.address.port}/callback/edit%201%2F2`);
+    expect(`${receiver.baseUrl}/callback`).toBe(`http://127.0.0.1:${receiver.address.port}/callback`);
+    await postMultipart(receiver.track('edit 1/2'), completedFields('edit 1/2'), PNG);
+    expect(receiver.receivedNow('edit 1/2')[0]).toMatchObject({ urlJobId: 'edit 1/2', jobId: 'edit 1/2', path: '/callback/edit%201%2F2' });
   });
 
   test('starts on a port from get-port, serves a public host, and names a taken port in a sentence', async () => {
@@ -228,7 +230,7 @@ test.describe('callback URLs and ports', () => {
     const receiver = await CallbackReceiver.start({ host: '0.0.0.0', port, publicHost: '172.18.0.1' });
     try {
       expect(receiver.address).toEqual({ host: '0.0.0.0', port });
-      expect(receiver.callbackUrl('a')).toBe(`http://172.18.0.1:${port}/callback/a`);
+      expect(receiver.track('a')).toBe(`http://172.18.0.1:${port}/callback/a`);
       await expect(CallbackReceiver.start({ host: '127.0.0.1', port })).rejects.toThrow(
         `The callback receiver could not listen on 127.0.0.1:${port} (EADDRINUSE): another process holds the port`,
       );
@@ -240,26 +242,26 @@ test.describe('callback URLs and ports', () => {
 
 test.describe('waiting', () => {
   test('resolves at once with a callback that already arrived', async ({ receiver }) => {
-    await postMultipart(receiver.callbackUrl(), completedFields('early'), PNG);
-    const receipt = await receiver.waitForCallback('early', { timeoutMs: 1 });
+    await postMultipart(`${receiver.baseUrl}/callback`, completedFields('early'), PNG);
+    const receipt = await receiver.waitFor('early', { timeoutMs: 1 });
     expect(receipt.jobId).toBe('early');
   });
 
   test('resolves when the callback arrives later', async ({ receiver }) => {
-    const waiting = receiver.waitForCallback('later', { timeoutMs: 5_000 });
-    const second = receiver.waitForCallback('later', { timeoutMs: 5_000 });
-    await postUrlencoded(receiver.callbackUrl(), failedFields('later'));
+    const waiting = receiver.waitFor('later', { timeoutMs: 5_000 });
+    const second = receiver.waitFor('later', { timeoutMs: 5_000 });
+    await postUrlencoded(`${receiver.baseUrl}/callback`, failedFields('later'));
     const [receipt, same] = await Promise.all([waiting, second]);
     expect(receipt.fields.status).toBe('failed');
     expect(same).toBe(receipt);
   });
 
   test('at its deadline names the job, the wait, the URL and what came instead', async ({ receiver }) => {
-    const url = receiver.callbackUrl('wanted');
-    await postMultipart(receiver.callbackUrl(), completedFields('other-1'), PNG);
-    await postUrlencoded(receiver.callbackUrl(), failedFields('other-2'));
-    await postRaw(receiver.callbackUrl(), 'junk', 'text/plain');
-    const error = await receiver.waitForCallback('wanted', { timeoutMs: 150 }).catch((e: Error) => e);
+    const url = receiver.track('wanted');
+    await postMultipart(`${receiver.baseUrl}/callback`, completedFields('other-1'), PNG);
+    await postUrlencoded(`${receiver.baseUrl}/callback`, failedFields('other-2'));
+    await postRaw(`${receiver.baseUrl}/callback`, 'junk', 'text/plain');
+    const error = await receiver.waitFor('wanted', { timeoutMs: 150 }).catch((e: Error) => e);
     expect(error).toBeInstanceOf(CallbackNotReceivedError);
     expect((error as Error).message).toBe(
       `No callback for job wanted arrived within 0.15 s at ${url}; the receiver got 3 other callbacks instead: ` +
@@ -270,7 +272,7 @@ test.describe('waiting', () => {
   });
 
   test('with nothing received, the deadline sentence points at the Docker gateway', async ({ receiver }) => {
-    const error = await receiver.waitForCallback('lonely', { timeoutMs: 50 }).catch((e: Error) => e);
+    const error = await receiver.waitFor('lonely', { timeoutMs: 50 }).catch((e: Error) => e);
     expect((error as Error).message).toBe(
       `No callback for job lonely arrived within 0.05 s at ${receiver.baseUrl}/callback; the receiver got nothing at all: ` +
         `a miner in Docker cannot reach 127.0.0.1, so set ASYNC_CALLBACK_BASE_URL to the Docker network's gateway (e.g. http://172.18.0.1:${receiver.address.port}, from "docker network inspect <project>_default"), or check that the job has ended.`,
@@ -278,34 +280,34 @@ test.describe('waiting', () => {
   });
 
   test('reset rejects pending waits and forgets what came', async ({ receiver }) => {
-    await postMultipart(receiver.callbackUrl(), completedFields('old'), PNG);
-    const pending = [receiver.waitForCallback('x', { timeoutMs: 30_000 }), receiver.waitForCallback('y', { timeoutMs: 30_000 })].map(
-      (wait) => wait.catch((e: Error) => e.message),
+    await postMultipart(`${receiver.baseUrl}/callback`, completedFields('old'), PNG);
+    const pending = [receiver.waitFor('x', { timeoutMs: 30_000 }), receiver.waitFor('y', { timeoutMs: 30_000 })].map((wait) =>
+      wait.catch((e: Error) => e.message),
     );
     receiver.reset();
     expect(await Promise.all(pending)).toEqual([
       'Callback for job x was not received before the test finished.',
       'Callback for job y was not received before the test finished.',
     ]);
-    expect(receiver.received()).toEqual([]);
-    expect(await receiver.list()).toEqual([]);
+    expect(receiver.receivedNow()).toEqual([]);
+    expect(await receiver.received()).toEqual([]);
   });
 });
 
 test.describe('programmed answers', () => {
   test("respondWith makes one job's callback answer 500; others still get 200", async ({ receiver }) => {
     receiver.respondWith('broken', 500);
-    const broken = await postMultipart(receiver.callbackUrl(), completedFields('broken'), PNG);
+    const broken = await postMultipart(`${receiver.baseUrl}/callback`, completedFields('broken'), PNG);
     expect(broken.status).toBe(500);
     expect(await broken.json()).toEqual({ status: 'error', job_id: 'broken', detail: 'answered 500 as the test asked' });
-    expect((await postMultipart(receiver.callbackUrl(), completedFields('fine'), PNG)).status).toBe(200);
-    expect(receiver.received('broken')[0]!.answeredWith).toBe(500);
+    expect((await postMultipart(`${receiver.baseUrl}/callback`, completedFields('fine'), PNG)).status).toBe(200);
+    expect(receiver.receivedNow('broken')[0]!.answeredWith).toBe(500);
   });
 
   test('respondWith can hang up, set a body, and run a hook before answering', async ({ receiver }) => {
     receiver.respondWith('gone', { status: 200, hangUp: true });
-    await expect(postMultipart(receiver.callbackUrl(), completedFields('gone'), PNG)).rejects.toThrow();
-    expect(receiver.received('gone')[0]!.answeredWith).toBeUndefined();
+    await expect(postMultipart(`${receiver.baseUrl}/callback`, completedFields('gone'), PNG)).rejects.toThrow();
+    expect(receiver.receivedNow('gone')[0]!.answeredWith).toBeUndefined();
 
     let answered = false;
     let seenBeforeAnswer: { answered: boolean; receipt: CallbackReceipt } | undefined;
@@ -316,7 +318,7 @@ test.describe('programmed answers', () => {
         seenBeforeAnswer = { answered, receipt };
       },
     });
-    const answer = await postMultipart(receiver.callbackUrl(), completedFields('hooked'), PNG);
+    const answer = await postMultipart(`${receiver.baseUrl}/callback`, completedFields('hooked'), PNG);
     answered = true;
     expect(answer.status).toBe(202);
     expect(await answer.json()).toEqual({ ok: 1 });
@@ -327,18 +329,18 @@ test.describe('programmed answers', () => {
   test('reset forgets programmed answers', async ({ receiver }) => {
     receiver.respondWith('again', 503);
     receiver.reset();
-    expect((await postMultipart(receiver.callbackUrl(), completedFields('again'), PNG)).status).toBe(200);
+    expect((await postMultipart(`${receiver.baseUrl}/callback`, completedFields('again'), PNG)).status).toBe(200);
   });
 });
 
 test.describe('listing', () => {
   test("GET /callbacks lists in the original receiver's shape", async ({ receiver }) => {
-    await postMultipart(receiver.callbackUrl(), completedFields('listed-1'), PNG, { 'X-Callback-Secret': 'abc' });
-    await postUrlencoded(receiver.callbackUrl(), failedFields('listed-2'));
+    await postMultipart(`${receiver.baseUrl}/callback`, completedFields('listed-1'), PNG, { 'X-Callback-Secret': 'abc' });
+    await postUrlencoded(`${receiver.baseUrl}/callback`, failedFields('listed-2'));
     const answer = await fetch(`${receiver.baseUrl}/callbacks`);
     expect(answer.status).toBe(200);
     const listing = CallbackListingSchema.parse(await answer.json());
-    const [first, second] = receiver.received();
+    const [first, second] = receiver.receivedNow();
     expect(listing).toEqual({
       callbacks: [
         {
@@ -369,12 +371,12 @@ test.describe('listing', () => {
 
   test('callbacks for many jobs at once are each recorded and each wait gets its own', async ({ receiver }) => {
     const jobs = Array.from({ length: 40 }, (_, i) => `many-${i}`);
-    const waits = jobs.map((job) => receiver.waitForCallback(job, { timeoutMs: 5_000 }));
+    const waits = jobs.map((job) => receiver.waitFor(job, { timeoutMs: 5_000 }));
     const answers = await Promise.all(
       jobs.map((job, i) =>
         i % 2 === 0
-          ? postMultipart(receiver.callbackUrl(job), completedFields(job), Buffer.concat([PNG, Buffer.from(job)]))
-          : postUrlencoded(receiver.callbackUrl(), failedFields(job)),
+          ? postMultipart(receiver.track(job), completedFields(job), Buffer.concat([PNG, Buffer.from(job)]))
+          : postUrlencoded(`${receiver.baseUrl}/callback`, failedFields(job)),
       ),
     );
     expect(answers.map((a) => a.status)).toEqual(jobs.map(() => 200));
@@ -382,16 +384,16 @@ test.describe('listing', () => {
     expect(receipts.map((r) => r.jobId)).toEqual(jobs);
     const images = receipts.filter((_, i) => i % 2 === 0).map((receipt) => receipt.image?.toString('hex'));
     expect(images).toEqual(jobs.filter((_, i) => i % 2 === 0).map((job) => Buffer.concat([PNG, Buffer.from(job)]).toString('hex')));
-    expect(receiver.received()).toHaveLength(40);
+    expect(receiver.receivedNow()).toHaveLength(40);
   });
 });
 
 test.describe('external receiver', () => {
   test('waits by polling GET /callbacks; receipts carry image size, not bytes', async ({ receiver }) => {
     const inbox = new ExternalCallbackInbox({ baseUrl: `${receiver.baseUrl}/` });
-    expect(inbox.callbackUrl()).toBe(`${receiver.baseUrl}/callback`);
-    const waiting = inbox.waitForCallback('ext-1', { timeoutMs: 5_000 });
-    await postMultipart(inbox.callbackUrl(), completedFields('ext-1'), PNG, { 'X-Callback-Secret': 'abc' });
+    expect(`${inbox.baseUrl}/callback`).toBe(`${receiver.baseUrl}/callback`);
+    const waiting = inbox.waitFor('ext-1', { timeoutMs: 5_000 });
+    await postMultipart(`${inbox.baseUrl}/callback`, completedFields('ext-1'), PNG, { 'X-Callback-Secret': 'abc' });
     const receipt = await waiting;
     expect(receipt).toMatchObject({
       source: 'external',
@@ -403,27 +405,27 @@ test.describe('external receiver', () => {
       imageSize: PNG.length,
       image: undefined,
       problem: undefined,
-      receivedAt: receiver.received('ext-1')[0]!.receivedAt,
+      receivedAt: receiver.receivedNow('ext-1')[0]!.receivedAt,
     });
-    expect(await inbox.waitForCallback('ext-1', { timeoutMs: 1_000 })).toMatchObject({ jobId: 'ext-1' });
-    await postUrlencoded(inbox.callbackUrl('ext-2'), failedFields('ext-2'));
-    await postUrlencoded(inbox.callbackUrl(), failedFields('another-tests-job'));
+    expect(await inbox.waitFor('ext-1', { timeoutMs: 1_000 })).toMatchObject({ jobId: 'ext-1' });
+    await postUrlencoded(inbox.track('ext-2'), failedFields('ext-2'));
+    await postUrlencoded(`${inbox.baseUrl}/callback`, failedFields('another-tests-job'));
     expect(
-      (await inbox.list()).map((r) => r.jobId),
+      (await inbox.received()).map((r) => r.jobId),
       "this test's jobs only",
     ).toEqual(['ext-1', 'ext-2']);
-    expect((await inbox.list('ext-2'))[0]).toMatchObject({ hasImage: false, imageSize: undefined, fields: failedFields('ext-2') });
+    expect((await inbox.received('ext-2'))[0]).toMatchObject({ hasImage: false, imageSize: undefined, fields: failedFields('ext-2') });
     await inbox.close();
   });
 
   test('its deadline sentence names the listing and what it listed; reset rejects its waits', async ({ receiver }) => {
     const inbox = new ExternalCallbackInbox({ baseUrl: receiver.baseUrl });
-    await postMultipart(inbox.callbackUrl('seen'), completedFields('seen'), PNG);
-    const error = await inbox.waitForCallback('unseen', { timeoutMs: 200 }).catch((e: Error) => e);
+    await postMultipart(inbox.track('seen'), completedFields('seen'), PNG);
+    const error = await inbox.waitFor('unseen', { timeoutMs: 200 }).catch((e: Error) => e);
     expect((error as Error).message).toBe(
       `No callback for job unseen arrived within 0.2 s at ${receiver.baseUrl}/callback; the external receiver's listing ${receiver.baseUrl}/callbacks got 1 other callback instead: job seen (status completed); check the job_id the miner sends and that the job has ended.`,
     );
-    const pending = inbox.waitForCallback('never', { timeoutMs: 30_000 }).catch((e: Error) => e.message);
+    const pending = inbox.waitFor('never', { timeoutMs: 30_000 }).catch((e: Error) => e.message);
     inbox.reset();
     expect(await pending).toBe('Callback for job never was not received before the test finished.');
   });
@@ -435,12 +437,12 @@ test.describe('external receiver', () => {
     try {
       const inbox = new ExternalCallbackInbox({ baseUrl });
       const started = performance.now();
-      const error = await inbox.waitForCallback('job', { timeoutMs: 30_000 }).catch((e: Error) => e);
+      const error = await inbox.waitFor('job', { timeoutMs: 30_000 }).catch((e: Error) => e);
       expect(performance.now() - started, 'ended before its deadline').toBeLessThan(5_000);
       expect((error as Error).message).toBe(
         `GET ${baseUrl}/callbacks should list callbacks as {"callbacks":[{job_id, status, received_at, has_image, …}]} like the original receiver, but answered 200 with 18 bytes of text beginning \`<html>hello</html>\`: check that ASYNC_CALLBACK_BASE_URL names the callback receiver.`,
       );
-      await expect(inbox.list()).rejects.toThrow('should list callbacks as');
+      await expect(inbox.received()).rejects.toThrow('should list callbacks as');
     } finally {
       server.close();
     }
@@ -449,7 +451,7 @@ test.describe('external receiver', () => {
   test('an unreachable receiver is polled until the deadline, which names the failure', async () => {
     const port = await getPort();
     const inbox = new ExternalCallbackInbox({ baseUrl: `http://127.0.0.1:${port}` });
-    const error = await inbox.waitForCallback('job', { timeoutMs: 200 }).catch((e: Error) => e);
+    const error = await inbox.waitFor('job', { timeoutMs: 200 }).catch((e: Error) => e);
     expect((error as Error).message).toMatch(
       new RegExp(
         `^No callback for job job arrived within 0\\.2 s at http://127\\.0\\.0\\.1:${port}/callback; the external receiver's listing .* got nothing at all \\(its last read failed: GET http://127\\.0\\.0\\.1:${port}/callbacks failed \\(.*ECONNREFUSED.*\\): check that the external receiver runs at ASYNC_CALLBACK_BASE_URL\\): a miner in Docker cannot reach 127\\.0\\.0\\.1`,

@@ -1,6 +1,7 @@
 import { test as base, expect } from '@playwright/test';
 import { sampleImage } from '../../lib/images/sample-image.ts';
-import { MinerClient, type MinerClientOptions } from '../../fixtures/miner-client/miner-client.ts';
+import type { CallbackInbox } from '../../fixtures/callbacks/inbox.ts';
+import { MinerClient, type MinerClientOptions } from '../../fixtures/miner-client.ts';
 import { minerAccepted, type JobRecord } from '../../protocol/edit-job.ts';
 import { startScriptedServer, type ScriptedAnswer, type ScriptedRequest } from '../support/scripted-server.ts';
 
@@ -50,7 +51,7 @@ const test = base.extend<{ clientOf: (script: Script, options?: Partial<MinerCli
         jobTimeoutMs: 5_000,
         httpTimeoutMs: 2_000,
         newJobId: () => JOB,
-        requestDefaults: () => ({ prompt: 'p', seed: 1, image_b64: 'AA==' }),
+        defaults: { prompt: 'p', seed: 1, image_b64: 'AA==' },
         ...options,
       });
     });
@@ -93,7 +94,7 @@ test('a job that fails ends the edit with its own error', async ({ clientOf }) =
 
 test('a job that never ends stops at its deadline, naming the job and what its record last said', async ({ clientOf }) => {
   const miner = await clientOf(minerScript(() => ({ status: 200, body: record('processing') })));
-  await expect(miner.waitForEnd(JOB, 300)).rejects.toThrow(
+  await expect(miner.waitForEnd(JOB, { timeoutMs: 300 })).rejects.toThrow(
     'Timed out after 0.3 s: job job-1 never reached completed or failed; its record last said status processing.',
   );
 });
@@ -129,9 +130,11 @@ function jobCompletingIn(ms: number) {
 test('with a callback coming, completion is noticed within tens of milliseconds on a few polls', async ({ clientOf }, testInfo) => {
   const job = jobCompletingIn(2_000);
   // The callback arrives as the job completes, as the miner sends it.
-  const callbackArrival = () => new Promise((resolve) => setTimeout(resolve, job.completesAt - performance.now()));
-  const miner = await clientOf(job.script, { callbackArrival });
-  await miner.waitForEnd(JOB, 5_000, true);
+  const arrival = new Promise((resolve) => setTimeout(resolve, job.completesAt - performance.now()));
+  const inbox = { timeoutMs: 5_000, track: () => 'http://127.0.0.1:9/callback', waitFor: () => arrival } as unknown as CallbackInbox;
+  const miner = await clientOf(job.script, { callbacks: { inbox, secret: 's' } });
+  await miner.post(miner.requestBody()); // submitted with a callback_url: its end is awaited on the callback
+  await miner.waitForEnd(JOB, { timeoutMs: 5_000 });
   const lagMs = performance.now() - job.completesAt;
   testInfo.annotations.push({ type: 'completion noticed', description: `${lagMs.toFixed(1)} ms late, ${job.polls} polls in 2 s` });
   // A busy two-core machine needs room; a client that ticks in seconds still fails.
