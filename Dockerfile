@@ -15,6 +15,7 @@ ENV ENABLE_KONTEXT_EDIT=true \
 COPY node_modules ./node_modules
 COPY package.json tsconfig.json ./
 COPY protocol ./protocol
+COPY lib ./lib
 COPY reference-miner ./reference-miner
 
 USER 1000:1000

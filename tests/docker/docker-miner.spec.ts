@@ -1,9 +1,9 @@
 import { expect, test as base } from '@playwright/test';
 import { LOCAL_BASE_IMAGE } from '../../docker/miner-project.ts';
 import { releasedPort } from '../support/free-port.ts';
-import { runSuite } from '../suite-run/run-suite.ts';
-import { dockerUnavailableReason } from './docker-availability.ts';
-import { runNpmScript } from './npm-script.ts';
+import { runSuite } from '../support/run-suite.ts';
+import { dockerUnavailableReason } from '../support/docker-availability.ts';
+import { runNpmScript } from '../support/npm-script.ts';
 
 // A project and port of its own: an operator's miner on 8091 is never touched. The local base keeps
 // the test off any registry and the image's layer cache valid from run to run.

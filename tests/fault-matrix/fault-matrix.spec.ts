@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { FAULTS } from '../../reference-miner/faults.ts';
 import { withReferenceMiner } from '../support/with-reference-miner.ts';
-import { runSuite } from '../suite-run/run-suite.ts';
+import { runSuite } from '../support/run-suite.ts';
 import { ADVISORY_CASES, caseName, FAULT_CASES, type FaultCase } from './fault-cases.ts';
 
 // The suite earns trust by failing: each fault of the reference miner must make the test of its rule
@@ -105,7 +105,7 @@ for (const { name, miner, skipped, divergences } of HEALTHY_MINERS)
     const run = await withReferenceMiner(miner, (minerUrl) =>
       runSuite({
         env: { ASYNC_MINER_URL: minerUrl, ASYNC_TRUSTED_DIGESTS: 'reference-miner' },
-        reporter: 'list,./setup/run-summary-reporter.ts,json',
+        reporter: 'list,./setup/skips-and-divergences-reporter.ts,json',
       }),
     );
     const failures = run.tests.filter((t) => t.outcome === 'unexpected').map((t) => `${t.title}\n${t.errors}`);

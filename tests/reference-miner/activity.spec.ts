@@ -1,5 +1,5 @@
 import { ActivityReportSchema, busyMs } from '../../reference-miner/activity-log.ts';
-import { expect, test } from './miner-test.ts';
+import { expect, test } from '../support/reference-miner-fixtures.ts';
 
 // GET /reference/activity: per worker, when each job's processing started and ended, and the busy time.
 

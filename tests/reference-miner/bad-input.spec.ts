@@ -1,4 +1,4 @@
-import { expect, test } from './miner-test.ts';
+import { expect, test } from '../support/reference-miner-fixtures.ts';
 
 // However bad the request, the miner answers 4xx (or runs a job that fails with its reason): never 500, never a crash.
 const GARBAGE: [string, string | object][] = [

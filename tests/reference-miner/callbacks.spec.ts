@@ -1,4 +1,4 @@
-import { expect, test } from './miner-test.ts';
+import { expect, test } from '../support/reference-miner-fixtures.ts';
 
 test('success: one multipart POST with the secret, the fields, the quirky image_url and the result bytes; recorded delivered', async ({
   miner,

@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { comparePixels } from '../../lib/images/compare-pixels.ts';
 import { decodePixels } from '../../lib/images/decode-pixels.ts';
 import { editPixels, encodePng, type EditParameters } from '../../reference-miner/edit-engine.ts';
-import { BASE_PARAMETERS, editDigest, sampleRgb } from './edit-digest.ts';
-import { expect, test } from './miner-test.ts';
+import { BASE_PARAMETERS, editDigest, sampleRgb } from '../support/edit-digest.ts';
+import { expect, test } from '../support/reference-miner-fixtures.ts';
 
 async function changedShare(a: EditParameters, b: EditParameters, variant = 0): Promise<number> {
   const input = await sampleRgb();

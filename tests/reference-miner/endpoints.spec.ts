@@ -3,7 +3,7 @@ import { HttpErrorSchema, ValidationErrorSchema } from '../../protocol/edit-job.
 import { HealthSchema } from '../../protocol/service.ts';
 import { isPng } from '../../lib/images/png-file.ts';
 import { waitUntil } from '../../lib/wait-until.ts';
-import { expect, test, type Answer, type MinerUnderTest } from './miner-test.ts';
+import { expect, test, type Answer, type MinerUnderTest } from '../support/reference-miner-fixtures.ts';
 
 test('GET / names the service and its endpoints; unknown routes 404, wrong methods 405', async ({ miner }) => {
   const root = await miner.get('/');

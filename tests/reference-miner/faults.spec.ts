@@ -1,5 +1,5 @@
 import { FAULTS } from '../../reference-miner/faults.ts';
-import { expect, test } from './miner-test.ts';
+import { expect, test } from '../support/reference-miner-fixtures.ts';
 
 // The fault matrix (tests/fault-matrix) proves the suite catches each fault; here, that the switch itself works.
 

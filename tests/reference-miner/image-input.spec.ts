@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { decodePixels } from '../../lib/images/decode-pixels.ts';
-import { sampleRgb } from './edit-digest.ts';
-import { expect, test, type MinerUnderTest } from './miner-test.ts';
+import { sampleRgb } from '../support/edit-digest.ts';
+import { expect, test, type MinerUnderTest } from '../support/reference-miner-fixtures.ts';
 
 // The input is prepared as the real miner's PIL prepares it; validators compare file hashes, so these are exact.
 

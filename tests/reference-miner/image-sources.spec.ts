@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { decodePixels } from '../../lib/images/decode-pixels.ts';
 import { sampleImage } from '../../lib/images/sample-image.ts';
 import { startScriptedServer } from '../support/scripted-server.ts';
-import { expect, test } from './miner-test.ts';
+import { expect, test } from '../support/reference-miner-fixtures.ts';
 
 /** Serves one image at /input.png (and 404 elsewhere), for image_url jobs. */
 const serveImage = (png: Buffer) =>

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { readMinerConfig } from '../../reference-miner/config.ts';
 import { waitUntil } from '../../lib/wait-until.ts';
-import { expect, test } from './miner-test.ts';
+import { expect, test } from '../support/reference-miner-fixtures.ts';
 
 const MAIN = fileURLToPath(new URL('../../reference-miner/main.ts', import.meta.url));
 

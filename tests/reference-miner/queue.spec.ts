@@ -1,5 +1,5 @@
 import { waitUntil } from '../../lib/wait-until.ts';
-import { expect, test, type MinerUnderTest } from './miner-test.ts';
+import { expect, test, type MinerUnderTest } from '../support/reference-miner-fixtures.ts';
 
 async function statuses(miner: MinerUnderTest, ids: string[]): Promise<string[]> {
   return Promise.all(ids.map(async (id) => (await miner.record(id)).status));

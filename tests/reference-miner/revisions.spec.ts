@@ -1,6 +1,6 @@
 import { HttpErrorSchema } from '../../protocol/edit-job.ts';
 import { startScriptedServer } from '../support/scripted-server.ts';
-import { expect, test } from './miner-test.ts';
+import { expect, test } from '../support/reference-miner-fixtures.ts';
 
 // MINER_PROTOCOL_REVISION: seed, later (as deployed upstream) or both (the default); what each one changes.
 

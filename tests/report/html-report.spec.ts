@@ -1,8 +1,8 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { runSuite } from '../suite-run/run-suite.ts';
+import { runSuite } from '../support/run-suite.ts';
 import { withReferenceMiner } from '../support/with-reference-miner.ts';
-import { chromiumMissingReason, launchDebianChromium } from './debian-chromium.ts';
-import { serveFolder } from './static-folder-server.ts';
+import { chromiumMissingReason, launchDebianChromium } from '../support/debian-chromium.ts';
+import { serveFolder } from '../support/static-folder-server.ts';
 
 // The report is what an operator reads: prove in a real browser that its pictures load, the callback
 // body shows, and a failure carries its diff picture. The miner's unstable-pixels fault makes the failure.

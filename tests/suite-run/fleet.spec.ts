@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { startTestMiner } from '../support/with-reference-miner.ts';
-import { runSuite } from './run-suite.ts';
+import { runSuite } from '../support/run-suite.ts';
 
 test('ASYNC_MINER_URLS tests a fleet in one run: a project per miner, each with its own revision and callback address', async () => {
   const seed = await startTestMiner({ protocolRevision: 'seed' });
@@ -8,7 +8,7 @@ test('ASYNC_MINER_URLS tests a fleet in one run: a project per miner, each with 
   try {
     const run = await runSuite({
       env: { ASYNC_MINER_URLS: `${seed.url},${later.url}` },
-      reporter: 'list,./setup/run-summary-reporter.ts,json',
+      reporter: 'list,./setup/skips-and-divergences-reporter.ts,json',
       args: ['specs/edit-workflow.spec.ts', 'specs/request-validation.spec.ts'],
     });
     const address = (url: string) => new URL(url).host;

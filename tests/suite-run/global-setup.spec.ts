@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { runSuite } from './run-suite.ts';
+import { runSuite } from '../support/run-suite.ts';
 import { dockerStandIn, networkInspectJson } from '../support/docker-stand-in.ts';
 import { releasedPort } from '../support/free-port.ts';
-import { HEALTH_WITH_EDITING_DISABLED, HEALTH_WITH_EDITING_ENABLED, startStubHealth } from './stub-miner.ts';
+import { HEALTH_WITH_EDITING_DISABLED, HEALTH_WITH_EDITING_ENABLED, startStubHealth } from '../support/stub-miner.ts';
 
 const NETWORK = 'dippy-studio-bittensor-miner_default';
 

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { startPrefixProxy } from '../support/prefix-proxy.ts';
 import { withReferenceMiner } from '../support/with-reference-miner.ts';
-import { runSuite } from './run-suite.ts';
+import { runSuite } from '../support/run-suite.ts';
 
 test('a miner behind a prefix proxy (ASYNC_MINER_URL=http://host:port/miner) is asked every endpoint under the prefix', async () => {
   const { run, asked } = await withReferenceMiner({ faults: [] }, async (minerUrl) => {

@@ -6,8 +6,8 @@ import { expect, test } from '@playwright/test';
 import { CallbackReceiver } from '../../fixtures/callbacks/receiver.ts';
 import { releasedPort } from '../support/free-port.ts';
 import { withReferenceMiner } from '../support/with-reference-miner.ts';
-import { runSuite } from './run-suite.ts';
-import { HEALTH_WITH_EDITING_ENABLED, startStubHealth } from './stub-miner.ts';
+import { runSuite } from '../support/run-suite.ts';
+import { HEALTH_WITH_EDITING_ENABLED, startStubHealth } from '../support/stub-miner.ts';
 
 // Global setup stops a run with one sentence an operator can act on, never a stack trace alone.
 const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;

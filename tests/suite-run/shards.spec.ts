@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { mergeBlobReports } from './merge-reports.ts';
-import { runSuite } from './run-suite.ts';
+import { mergeBlobReports } from '../support/merge-reports.ts';
+import { runSuite } from '../support/run-suite.ts';
 
 // What .github/workflows/e2e.yml does on many machines, here on one: two shards with the blob
 // reporter, each with the reference miner its config starts, then one merged report.

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { HEALTH_WITH_EDITING_ENABLED } from '../suite-run/stub-miner.ts';
+import { HEALTH_WITH_EDITING_ENABLED } from './stub-miner.ts';
 import { minerAccepted } from '../../protocol/edit-job.ts';
 
 /** How the stand-in falls ill once it has accepted an edit. */

@@ -1,4 +1,4 @@
-import { startScriptedServer } from '../support/scripted-server.ts';
+import { startScriptedServer } from './scripted-server.ts';
 
 /** A server that answers GET /health with a fixed body: for global setup's checks, without a real miner. */
 export function startStubHealth(status: number, body: string) {
