@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
-import { hexToU8a, isHex, u8aToHex } from '@polkadot/util';
+import { hexToU8a, isHex, stringToU8a, u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady, decodeAddress, keyExtractSuri, mnemonicValidate, signatureVerify } from '@polkadot/util-crypto';
 import { EPISTULA_HEADERS, EPISTULA_REFUSALS, EPISTULA_SCHEME, type EpistulaRefusal } from '../protocol/epistula.ts';
 
@@ -43,7 +43,8 @@ export function epistulaHeaders({
   uuid = randomUUID(),
   timestampMs = Date.now(),
 }: EpistulaSigning): EpistulaHeaders {
-  const signature = u8aToHex(signer.sign(epistulaMessage(body, uuid, timestampMs, signedFor)));
+  // as UTF-8 bytes, explicitly: @polkadot reads a string starting with 0x as hex
+  const signature = u8aToHex(signer.sign(stringToU8a(epistulaMessage(body, uuid, timestampMs, signedFor))));
   return {
     [EPISTULA_HEADERS.authorization]: `${EPISTULA_SCHEME} ${signature}`,
     [EPISTULA_HEADERS.signature]: signature,
@@ -178,7 +179,7 @@ export async function verifyEpistula(
   const message = epistulaMessage(body, uuid, timestampMs, signedFor);
   let verified: boolean;
   try {
-    const result = signatureVerify(message, hexToU8a(signature), signedBy);
+    const result = signatureVerify(stringToU8a(message), hexToU8a(signature), signedBy);
     // the upstream proxy's key is sr25519 only: an ed25519 or ecdsa signature by the same account is refused
     verified = result.isValid && result.crypto === 'sr25519';
   } catch {
