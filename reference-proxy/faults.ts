@@ -1,0 +1,32 @@
+/** Misbehaviours of real reverse proxies the reference proxy can imitate, each documented in one line. */
+export const PROXY_FAULTS = {
+  'accepts-unsigned': 'A request with no Authorization header is forwarded unchecked, as when the auth dependency is left off a route.',
+  'ignores-signed-for':
+    'Epistula-Signed-For is never compared with auth.miner_hotkey, so a request signed for another miner is replayed here.',
+  'no-staleness-check': 'The timestamp is never compared with the clock, so a captured request can be replayed at any later time.',
+  'rewrites-body':
+    "The JSON body is re-serialised through a model of the seed protocol's fields: keys sorted, Python spacing, image_url and other fields it does not know dropped.",
+  'late-without-202':
+    'POST /edit is proxied as a synchronous route (300 s timeout): a miner slower than 10 s is answered late, never with a 202.',
+  'ignores-allowed-senders': 'auth.allowed_senders is never consulted, so a valid signature from any key is forwarded.',
+} as const;
+
+export type ProxyFaultName = keyof typeof PROXY_FAULTS;
+
+export function isProxyFaultName(name: string): name is ProxyFaultName {
+  return Object.hasOwn(PROXY_FAULTS, name);
+}
+
+/** The active faults; `has` is how every fault site asks. */
+export class ProxyFaults {
+  private readonly active: ReadonlySet<ProxyFaultName>;
+  constructor(names: readonly ProxyFaultName[] = []) {
+    this.active = new Set(names);
+  }
+  has(name: ProxyFaultName): boolean {
+    return this.active.has(name);
+  }
+  list(): ProxyFaultName[] {
+    return [...this.active];
+  }
+}

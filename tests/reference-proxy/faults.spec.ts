@@ -1,0 +1,85 @@
+import { minerAccepted } from '../../protocol/edit-job.ts';
+import { EPISTULA_REFUSALS } from '../../protocol/epistula.ts';
+import { PROXY_FAULTS } from '../../reference-proxy/faults.ts';
+import { startStandInMiner } from './stand-in-miner.ts';
+import { expect, test } from './proxy-test.ts';
+
+// Each fault of the reference proxy changes exactly the behaviour it names; rules.spec.ts shows the healthy side.
+
+const EDIT = JSON.stringify({
+  prompt: 'make it blue',
+  seed: 42,
+  job_id: 'job-through-proxy',
+  image_url: 'http://example.test/in.png',
+  negative_prompt: 'blur',
+});
+
+test('GET / lists the active faults', async ({ startProxy }) => {
+  const proxy = await startProxy({ faults: ['accepts-unsigned', 'rewrites-body'] });
+  expect((await proxy.request('GET', '/')).json.faults).toEqual(['accepts-unsigned', 'rewrites-body']);
+});
+
+test('every fault is described in one line', () => {
+  for (const [name, line] of Object.entries(PROXY_FAULTS)) expect(line, name).toMatch(/^[^\n]+\.$/);
+});
+
+test('accepts-unsigned: a request with no signature is forwarded; a bad signature is still refused', async ({ startProxy, miner }) => {
+  const proxy = await startProxy({ faults: ['accepts-unsigned'] });
+  const unsigned = await proxy.request('POST', '/edit', EDIT, { 'content-type': 'application/json' });
+  expect(unsigned.status).toBe(200);
+  expect((await miner.request(0)).body.toString()).toBe(EDIT);
+  expect((await proxy.request('GET', '/capacity')).status, 'capacity unsigned').toBe(200);
+  const forged = await proxy.signed('POST', '/edit', EDIT, { signedBody: '{}' });
+  expect([forged.status, forged.json]).toEqual([401, { detail: EPISTULA_REFUSALS.signatureMismatch }]);
+});
+
+test('ignores-signed-for: a request signed for another miner is forwarded', async ({ startProxy, miner, keys }) => {
+  const proxy = await startProxy({ faults: ['ignores-signed-for'] });
+  expect((await proxy.signed('POST', '/edit', EDIT, { signedFor: keys.stranger.address })).status).toBe(200);
+  expect(miner.received).toHaveLength(1);
+});
+
+test('no-staleness-check: a request signed an hour ago is forwarded', async ({ startProxy, miner }) => {
+  const proxy = await startProxy({ faults: ['no-staleness-check'] });
+  expect((await proxy.signed('POST', '/edit', EDIT, { timestampMs: Date.now() - 3_600_000 })).status).toBe(200);
+  expect(miner.received).toHaveLength(1);
+});
+
+test('ignores-allowed-senders: a valid signature from a key not allowed is forwarded', async ({ startProxy, miner, keys }) => {
+  const proxy = await startProxy({ faults: ['ignores-allowed-senders'] });
+  expect((await proxy.signed('POST', '/edit', EDIT, { signer: keys.stranger })).status).toBe(200);
+  expect(miner.received).toHaveLength(1);
+});
+
+test('rewrites-body: the miner gets re-serialised bytes without the fields the proxy does not model', async ({ startProxy, miner }) => {
+  const proxy = await startProxy({ faults: ['rewrites-body'] });
+  expect((await proxy.signed('POST', '/edit', EDIT)).status).toBe(200);
+  const forwarded = (await miner.request(0)).body.toString();
+  expect(forwarded).not.toBe(EDIT);
+  expect(forwarded).toBe('{"job_id": "job-through-proxy", "prompt": "make it blue", "seed": 42}');
+});
+
+test('late-without-202: a miner slower than the wait is answered late with its own answer, never a 202', async ({ startProxy }) => {
+  const slowMiner = await startStandInMiner({ answerAfterMs: 1_000 });
+  try {
+    const proxy = await startProxy({ minerUrl: slowMiner.url, faults: ['late-without-202'], timeoutSeconds: 0.2 });
+    const started = performance.now();
+    const answer = await proxy.signed('POST', '/edit', EDIT);
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual(minerAccepted('job-through-proxy'));
+    expect(performance.now() - started, 'the answer came after the miner, long past the 0.2 s wait').toBeGreaterThanOrEqual(900);
+  } finally {
+    await slowMiner.close();
+  }
+});
+
+test('late-without-202: a miner past the synchronous deadline → 504 Upstream timed out', async ({ startProxy }) => {
+  const slowMiner = await startStandInMiner({ answerAfterMs: 30_000 });
+  try {
+    const proxy = await startProxy({ minerUrl: slowMiner.url, faults: ['late-without-202'], timeoutSeconds: 0.1, syncTimeoutSeconds: 0.5 });
+    const answer = await proxy.signed('POST', '/edit', EDIT);
+    expect([answer.status, answer.json]).toEqual([504, { detail: 'Upstream timed out' }]);
+  } finally {
+    await slowMiner.close();
+  }
+});
