@@ -1,8 +1,8 @@
 import { minerAccepted } from '../../protocol/edit-job.ts';
 import { EPISTULA_REFUSALS } from '../../protocol/epistula.ts';
 import { PROXY_FAULTS } from '../../reference-proxy/faults.ts';
-import { startStandInMiner } from './stand-in-miner.ts';
-import { expect, test } from './proxy-test.ts';
+import { startStandInMiner } from '../support/stand-in-miner.ts';
+import { expect, test } from '../support/reference-proxy-fixtures.ts';
 
 // Each fault of the reference proxy changes exactly the behaviour it names; rules.spec.ts shows the healthy side.
 

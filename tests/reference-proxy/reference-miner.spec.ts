@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { JobRecordSchema, type JobRecord } from '../../protocol/edit-job.ts';
 import { ProxyQueuedSchema } from '../../protocol/epistula.ts';
 import { startReferenceMiner, type RunningMiner } from '../../reference-miner/server.ts';
-import { expect, test as proxyTest } from './proxy-test.ts';
+import { expect, test as proxyTest } from '../support/reference-proxy-fixtures.ts';
 
 // The reference proxy in front of the real reference miner: the validator's path end to end.
 

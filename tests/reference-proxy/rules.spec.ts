@@ -8,8 +8,8 @@ import {
   ProxyRefusalSchema,
 } from '../../protocol/epistula.ts';
 import { releasedPort } from '../support/free-port.ts';
-import { startStandInMiner } from './stand-in-miner.ts';
-import { expect, test } from './proxy-test.ts';
+import { startStandInMiner } from '../support/stand-in-miner.ts';
+import { expect, test } from '../support/reference-proxy-fixtures.ts';
 
 // Every rule of PROTOCOL.md's reverse proxy section, against the healthy reference proxy.
 
