@@ -145,3 +145,41 @@ export const CleanedJobRecordSchema = z.looseObject({
   status: z.literal('completed'),
   note: z.literal('job record cleaned up'),
 });
+
+// The callback the miner POSTs when a job ends, and the original receiver's listing of what it got.
+/** Form fields of the callback the miner POSTs when a job ends (the file part `image` travels apart). */
+export const CallbackFieldsSchema = z.discriminatedUnion('status', [
+  z.looseObject({
+    job_id: z.string().min(1),
+    status: z.literal('completed'),
+    completed_at: IsoTimestampSchema,
+    image_url: z.string().min(1),
+  }),
+  z.looseObject({
+    job_id: z.string().min(1),
+    status: z.literal('failed'),
+    completed_at: IsoTimestampSchema,
+    error: z.string().min(1),
+  }),
+]);
+export type CallbackFields = z.infer<typeof CallbackFieldsSchema>;
+
+/** GET /callbacks of the original Python suite's receiver (and of ours). */
+export const CallbackListingSchema = z.looseObject({
+  callbacks: z.array(
+    z.looseObject({
+      job_id: z.string().nullish(),
+      status: z.string().nullish(),
+      completed_at: z.string().nullish(),
+      received_at: z.string(),
+      image_url: z.string().nullish(),
+      provided_secret: z.string().nullish(),
+      has_image: z.boolean(),
+      error: z.string().nullish(),
+      image_size: z.number().int().nullish(),
+      saved_path: z.string().nullish(),
+    }),
+  ),
+});
+export type CallbackListing = z.infer<typeof CallbackListingSchema>;
+export type CallbackListingEntry = CallbackListing['callbacks'][number];

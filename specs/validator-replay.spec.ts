@@ -20,6 +20,7 @@ test(
     expect.soft(await callbacksOfJob, `callbacks for job ${job.outcome.jobId}`).toHaveLength(1);
     for (const { outcome, receipt, queuedMs, latencyMs } of [job, replay]) {
       const jobId = outcome.jobId;
+
       // eslint-disable-next-line @typescript-eslint/require-await -- a step groups soft checks; it awaits nothing
       await test.step(`${outcome.label} (job ${jobId})`, async () => {
         expect.soft(outcome.record.id, 'job_id on the status record').toBe(jobId);

@@ -57,6 +57,7 @@ const ADVISORY_RUN = { env: { ASYNC_ADVISORY: 'true' }, args: ['--project', 'adv
 for (const faultCase of [...FAULT_CASES, ...ADVISORY_CASES]) {
   const { fault, rule, because, miner, env } = faultCase;
   const advisory = ADVISORY_CASES.includes(faultCase);
+
   test(`${caseName(faultCase)} fails ${rule}`, async () => {
     const run = await withReferenceMiner({ ...miner, faults: fault ? [fault] : [] }, (minerUrl) =>
       runSuite({

@@ -1,7 +1,7 @@
 import { EditAcceptedSchema } from '../../protocol/edit-job.ts';
 import { HttpErrorSchema, ValidationErrorSchema } from '../../protocol/edit-job.ts';
 import { HealthSchema } from '../../protocol/service.ts';
-import { isPng } from '../../lib/images/png-file.ts';
+import { isPng } from '../../lib/wire-body.ts';
 import { waitUntil } from '../../lib/wait-until.ts';
 import { expect, test, type Answer, type MinerUnderTest } from '../support/reference-miner-fixtures.ts';
 

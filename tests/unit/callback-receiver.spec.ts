@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { ExternalCallbackInbox } from '../../fixtures/callbacks/external-inbox.ts';
 import type { CallbackReceipt } from '../../fixtures/callbacks/receipt.ts';
 import { CallbackReceiver } from '../../fixtures/callbacks/receiver.ts';
-import { CallbackNotReceivedError } from '../../fixtures/callbacks/waits.ts';
-import { CallbackListingSchema } from '../../protocol/callback.ts';
+import { CallbackNotReceivedError } from '../../fixtures/callbacks/receiver.ts';
+import { CallbackListingSchema } from '../../protocol/edit-job.ts';
 
 const test = base.extend<{ receiver: CallbackReceiver }>({
   receiver: async ({}, use) => {

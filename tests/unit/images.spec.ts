@@ -10,7 +10,8 @@ import { compareImageFiles, describeImageDifference } from '../../lib/images/com
 import { comparePixels } from '../../lib/images/compare-pixels.ts';
 import { decodePixels, type DecodedImage } from '../../lib/images/decode-pixels.ts';
 import { diffPicture } from '../../lib/images/diff-picture.ts';
-import { fileDigest, isPng, pixelDigest, pngTextChunks } from '../../lib/images/png-file.ts';
+import { fileDigest, isPng } from '../../lib/wire-body.ts';
+import { pixelDigest, pngTextChunks } from '../../lib/images/png-file.ts';
 import { loadImageFile } from '../../lib/images/load-image-file.ts';
 import { sampleImage } from '../../lib/images/sample-image.ts';
 import { describeBytes } from '../../lib/wire-body.ts';
@@ -57,7 +58,7 @@ test.describe('sample image', () => {
 
   test('has the same bytes in another process', async () => {
     const script = `import { sampleImage } from './lib/images/sample-image.ts';
-      import { fileDigest } from './lib/images/png-file.ts';
+      import { fileDigest } from './lib/wire-body.ts';
       console.log(fileDigest(await sampleImage()));`;
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       cwd: join(import.meta.dirname, '..', '..'),

@@ -1,6 +1,6 @@
 import { test as base, expect } from '@playwright/test';
 import { sampleImage } from '../../lib/images/sample-image.ts';
-import type { CallbackInbox } from '../../fixtures/callbacks/inbox.ts';
+import type { CallbackInbox } from '../../fixtures/callbacks/receiver.ts';
 import { MinerClient, type MinerClientOptions } from '../../fixtures/miner-client.ts';
 import { minerAccepted, type JobRecord } from '../../protocol/edit-job.ts';
 import { startScriptedServer, type ScriptedAnswer, type ScriptedRequest } from '../support/scripted-server.ts';
