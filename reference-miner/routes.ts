@@ -36,6 +36,7 @@ export function createRoutes({ config, faults, store, queue, activity }: RouteDe
         callback_timeout: config.callbackTimeoutSeconds,
         job_record_ttl_seconds: config.jobRecordTtlSeconds,
         edit_latency_ms: config.editLatencyMs,
+        step_latency_ms: config.stepLatencyMs,
         faults: faults.list(),
       },
     };
@@ -56,7 +57,7 @@ export function createRoutes({ config, faults, store, queue, activity }: RouteDe
     if (faults.has('queue-full-503') && queue.isFull())
       return answerJson(response, 503, { detail: `Inference queue is full (${config.inferenceQueueMaxsize} jobs waiting)` });
     store.put(admitted);
-    activity.queued(admitted, admitted.record.id);
+    activity.queued(admitted, admitted.record.id, admitted.request.num_inference_steps);
     await queue.add(admitted); // a full queue holds the answer until there is room
     answerJson(response, 200, minerAccepted(admitted.record.id));
   }
