@@ -193,9 +193,16 @@ function printTable(results: TierResult[], { minerWorkers, latencyMs, stepMs }: 
         ],
   );
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (cells: string[]) => `[bench] ${cells.map((cell, column) => cell.padStart(widths[column]!)).join('  ')}`;
-  console.log(`\n[bench] the reference miner at ${minerWorkers} worker(s), ${latencyMs} ms per edit + ${stepMs} ms per step`);
-  if (rows.length) console.log([line(header), ...rows.map(line)].join('\n'));
+  const line = (cells: string[]) =>
+    `[bench] ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}`;
+  if (rows.length)
+    console.log(
+      [
+        `\n[bench] the reference miner at ${minerWorkers} worker(s), ${latencyMs} ms per edit + ${stepMs} ms per step`,
+        line(header),
+        ...rows.map(line),
+      ].join('\n'),
+    );
   for (const result of results) {
     if ('noTests' in result) {
       console.log(`[bench] ${result.noTests}`);
