@@ -3,141 +3,227 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import type { JSONReport, JSONReportSuite } from '@playwright/test/reporter';
-import { ActivityReportSchema, type JobActivity } from '../reference-miner/activity-log.ts';
+import type { JSONReport } from '@playwright/test/reporter';
+import { JobListingSchema } from '../protocol/edit-job.ts';
+import { ActivityReportSchema } from '../reference-miner/activity-log.ts';
 import { startReferenceMiner } from '../reference-miner/server.ts';
-import { MINER_REQUESTS } from '../lib/report-annotations.ts';
+import { busyAndIdle, countListed, countTests, stepCost } from './measures.ts';
+import { BenchOptionError, parseBenchOptions, USAGE, type BenchOptions, type BenchTier, type TestFilter } from './options.ts';
 
-// `npm run bench`: the whole suite against the reference miner with a simulated GPU time per edit, and
-// how much of the suite's wall time the miner was busy. Options: --miner-workers 1, --latency-ms 1000,
-// --suite-workers (miner workers + 1), --grep-invert @slow (a quick pass), --out bench-results/bench-<workers>w.json.
+// `npm run bench`: the suite, tier by tier, against a fresh reference miner whose simulated GPU time is
+// priced in steps (fixed + steps × per-step); per tier it reports edits, steps, the miner's busy time
+// against the suite's wall time, and the seconds per step the miner's own records show.
+// `npm run bench -- --help` lists the options.
 
+const REPOSITORY = fileURLToPath(new URL('..', import.meta.url));
 const PLAYWRIGHT_CLI = fileURLToPath(new URL('../node_modules/@playwright/test/cli.js', import.meta.url));
+const MINER_ANSWER_TIMEOUT_MS = 10_000;
+// Records must outlive the run, since the steps are summed from GET /jobs after it (upstream drops them after 300 s).
+const RECORDS_KEPT_SECONDS = 7 * 24 * 3600;
 
-const { values } = parseArgs({
-  options: {
-    'miner-workers': { type: 'string', default: '1' },
-    'latency-ms': { type: 'string', default: '1000' },
-    'suite-workers': { type: 'string' },
-    'grep-invert': { type: 'string' },
-    out: { type: 'string' },
-  },
-});
-const minerWorkers = Number(values['miner-workers']);
-const latencyMs = Number(values['latency-ms']);
-const out = values.out ?? `bench-results/bench-${minerWorkers}w.json`;
+type TierResult = { tier: BenchTier; noTests: string } | ({ tier: BenchTier; file: string; exitCode: number } & Measures);
+type Measures = Awaited<ReturnType<typeof measure>>;
 
-const outputDir = mkdtempSync(path.join(tmpdir(), 'kontext-bench-'));
-const miner = await startReferenceMiner({
-  host: '127.0.0.1',
-  port: 0,
-  enableKontextEdit: true,
-  outputDir,
-  editLatencyMs: latencyMs,
-  inferenceWorkers: minerWorkers,
-});
-const reportFile = path.join(outputDir, 'report.json');
-try {
-  const startedMs = Date.now();
-  const exitCode = await runSuite(miner.url, reportFile);
-  const endedMs = Date.now();
-  const activity = ActivityReportSchema.parse(await (await fetch(`${miner.url}/reference/activity`)).json());
-  const result = summarize(activity.jobs, activity.busy_ms, startedMs, endedMs, readTests(reportFile));
-  mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ minerWorkers, latencyMs, exitCode, ...result }, null, 2)}\n`);
-  print(result, out);
-  process.exitCode = exitCode;
-} finally {
-  await miner.close();
-  rmSync(outputDir, { recursive: true, force: true });
-}
+const options = readOptionsOrExit();
+const results: TierResult[] = [];
+for (const tier of options.tiers) results.push(await benchTier(tier, options));
+printTable(results, options);
+process.exitCode = exitCodeOf(results, options);
 
-function runSuite(minerUrl: string, report: string): Promise<number> {
-  // node and Playwright's CLI directly: npx's own start (about half a second) is not the suite's.
-  // One Playwright worker more than the miner has, so a job is always queued while a test checks its last one.
-  const suiteWorkers = values['suite-workers'] ?? String(minerWorkers + 1);
-  const args = [PLAYWRIGHT_CLI, 'test', `--workers=${suiteWorkers}`, '--reporter=dot,json'];
-  if (values['grep-invert']) args.push('--grep-invert', values['grep-invert']);
-  const child = spawn(process.execPath, args, {
-    stdio: 'inherit',
-    env: { ...process.env, ASYNC_MINER_URL: minerUrl, PLAYWRIGHT_JSON_OUTPUT_FILE: report },
-  });
-  return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
-}
-
-type Tests = { passed: number; failed: number; skipped: number; minerRequests: number };
-
-function readTests(report: string): Tests {
-  const tests: Tests = { passed: 0, failed: 0, skipped: 0, minerRequests: 0 };
-  const visit = (suite: JSONReportSuite) => {
-    for (const spec of suite.specs)
-      for (const test of spec.tests) {
-        if (test.status === 'skipped') tests.skipped++;
-        else if (test.status === 'expected') tests.passed++;
-        else tests.failed++;
-        for (const annotation of test.annotations)
-          if (annotation.type === MINER_REQUESTS) tests.minerRequests += Number(annotation.description);
-      }
-    for (const child of suite.suites ?? []) visit(child);
-  };
-  for (const suite of (JSON.parse(readFileSync(report, 'utf8')) as JSONReport).suites) visit(suite);
-  return tests;
-}
-
-/** Busy time against wall time, and where the miner idled: before the first job, between jobs, after the last. */
-function summarize(jobs: JobActivity[], busyMs: number, startedMs: number, endedMs: number, tests: Tests) {
-  const wallMs = endedMs - startedMs;
-  const ran = jobs.filter((job) => job.started_ms !== null && job.ended_ms !== null);
-  const firstStart = Math.min(...ran.map((job) => job.started_ms!));
-  const lastEnd = Math.max(...ran.map((job) => job.ended_ms!));
-  const gapsByWorker = new Map<number, number[]>();
-  for (let worker = 0; worker < minerWorkers; worker++) {
-    const intervals = ran.filter((job) => job.worker === worker).sort((a, b) => a.started_ms! - b.started_ms!);
-    const gaps: number[] = [];
-    for (let i = 1; i < intervals.length; i++) gaps.push(Math.max(0, intervals[i]!.started_ms! - intervals[i - 1]!.ended_ms!));
-    gapsByWorker.set(worker, gaps);
+function readOptionsOrExit(): BenchOptions {
+  try {
+    const parsed = parseBenchOptions(process.argv.slice(2), process.env);
+    if (parsed.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    return parsed;
+  } catch (error) {
+    if (!(error instanceof BenchOptionError)) throw error;
+    console.error(`[bench] ${error.message}`);
+    process.exit(2);
   }
-  const gaps = [...gapsByWorker.values()].flat();
-  const capacityMs = wallMs * minerWorkers;
+}
+
+/** One tier against its own miner, so its /jobs and activity log hold that tier's jobs alone. */
+async function benchTier(tier: BenchTier, { minerWorkers, suiteWorkers, latencyMs, stepMs, outDir }: BenchOptions): Promise<TierResult> {
+  const outputDir = mkdtempSync(path.join(tmpdir(), 'kontext-bench-'));
+  const miner = await startReferenceMiner({
+    host: '127.0.0.1',
+    port: 0,
+    enableKontextEdit: true,
+    outputDir,
+    editLatencyMs: latencyMs,
+    stepLatencyMs: stepMs,
+    inferenceWorkers: minerWorkers,
+    jobRecordTtlSeconds: RECORDS_KEPT_SECONDS,
+  });
+  try {
+    const plannedTests = await listTests(tier.filter, miner.url);
+    if (plannedTests === 0) return { tier, noTests: noTestsSentence(tier) };
+    console.log(
+      `[bench] tier ${tier.name} (${describeFilter(tier.filter)}): ${plannedTests} tests, ${latencyMs} ms + ${stepMs} ms per step`,
+    );
+    const reportFile = path.join(outputDir, 'report.json');
+    const startedMs = Date.now();
+    const exitCode = await runPlaywright(['test', `--workers=${suiteWorkers}`, '--reporter=dot,json', ...filterArgs(tier.filter)], {
+      ASYNC_MINER_URL: miner.url,
+      PLAYWRIGHT_JSON_OUTPUT_FILE: reportFile,
+    }).exitCode;
+    const endedMs = Date.now();
+    const report = readReport(reportFile);
+    if (mentionsNoTests(report)) return { tier, noTests: noTestsSentence(tier) };
+    const measures = { plannedTests, ...(await measure(miner.url, report, startedMs, endedMs)) };
+    const file = path.join(outDir, `bench-${tier.name}-${minerWorkers}w.json`);
+    mkdirSync(outDir, { recursive: true });
+    const settings = { tier: tier.name, filter: tier.filter, minerWorkers, suiteWorkers, latencyMs, stepMs, exitCode };
+    writeFileSync(file, `${JSON.stringify({ ...settings, ...measures }, null, 2)}\n`);
+    return { tier, file, exitCode, ...measures };
+  } finally {
+    await miner.close();
+    rmSync(outputDir, { recursive: true, force: true });
+  }
+}
+
+/** The tests a filter selects, from Playwright's `--list` (nothing runs, no global setup). */
+async function listTests(filter: TestFilter, minerUrl: string): Promise<number> {
+  const listing = runPlaywright(['test', '--list', '--reporter=json', ...filterArgs(filter)], { ASYNC_MINER_URL: minerUrl }, 'pipe');
+  const [exitCode, stdout] = await Promise.all([listing.exitCode, listing.stdout]);
+  let report: JSONReport;
+  try {
+    report = JSON.parse(stdout) as JSONReport;
+  } catch {
+    throw new Error(`Playwright could not list the tests (exit code ${exitCode}): run \`npx playwright test --list\` to see why.`);
+  }
+  if (mentionsNoTests(report)) return 0;
+  if (exitCode !== 0)
+    throw new Error(
+      `Playwright could not list the tests: ${report.errors.map((error) => (error.message ?? '').split('\n')[0]).join('; ')}`,
+    );
+  return countListed(report);
+}
+
+/** Edits and steps from the miner's own GET /jobs, busy time from its activity log, tests from the report. */
+async function measure(minerUrl: string, report: JSONReport, startedMs: number, endedMs: number) {
+  const activity = ActivityReportSchema.parse(await getJson(minerUrl, '/reference/activity'));
+  const records = JobListingSchema.parse(await getJson(minerUrl, '/jobs?job_type=edit')).edit_jobs ?? [];
+  const tests = countTests(report);
+  const { steps, ...cost } = stepCost(records);
   return {
-    editJobs: jobs.length,
+    editJobs: records.length,
+    steps,
+    /** The same count from the reference miner's activity log, which also keeps jobs whose record a reused job_id replaced. */
+    activityLog: { editJobs: activity.jobs.length, steps: activity.jobs.reduce((sum, job) => sum + job.steps, 0) },
+    ...cost,
     tests,
-    busyMs,
-    wallMs,
-    wallOverBusy: round((wallMs * minerWorkers) / busyMs),
-    busyShare: round(busyMs / capacityMs),
-    perWorkerBusyMs: [...gapsByWorker.keys()].map((worker) =>
-      ran.filter((job) => job.worker === worker).reduce((sum, job) => sum + job.ended_ms! - job.started_ms!, 0),
-    ),
-    idle: {
-      beforeFirstJobMs: firstStart - startedMs,
-      betweenJobsMs: gaps.reduce((sum, gap) => sum + gap, 0),
-      largestGapMs: Math.max(0, ...gaps),
-      afterLastJobMs: endedMs - lastEnd,
-    },
-    overheadPerJobMs: round((capacityMs - busyMs) / Math.max(1, jobs.length)),
-    minerRequestsPerJob: round(tests.minerRequests / Math.max(1, jobs.length)),
+    ...busyAndIdle(activity, startedMs, endedMs, tests.minerRequests),
   };
 }
 
-function print(result: ReturnType<typeof summarize>, file: string): void {
-  const { idle } = result;
-  console.log(
-    [
-      `[bench] ${result.editJobs} edit jobs, ${result.tests.passed} tests passed, ${result.tests.failed} failed, ${result.tests.skipped} skipped`,
-      `[bench] miner busy ${s(result.busyMs)} of ${s(result.wallMs)} wall at ${minerWorkers} worker(s), ${latencyMs} ms per edit: wall/busy ${result.wallOverBusy}, busy share ${Math.round(result.busyShare * 100)} %`,
-      `[bench] idle: ${s(idle.beforeFirstJobMs)} before the first job, ${s(idle.betweenJobsMs)} between jobs (largest ${s(idle.largestGapMs)}), ${s(idle.afterLastJobMs)} after the last; ${result.overheadPerJobMs} ms overhead per job`,
-      `[bench] ${result.tests.minerRequests} HTTP calls to the miner: ${result.minerRequestsPerJob} per edit job`,
-      `[bench] written to ${file}`,
-    ].join('\n'),
+async function getJson(minerUrl: string, route: string): Promise<unknown> {
+  const response = await fetch(`${minerUrl}${route}`, { signal: AbortSignal.timeout(MINER_ANSWER_TIMEOUT_MS) });
+  if (!response.ok) throw new Error(`GET ${route} answered ${response.status} after the run: ${await response.text()}`);
+  return response.json();
+}
+
+function mentionsNoTests(report: JSONReport): boolean {
+  return report.errors.some((error) => /No tests found/.test(error.message ?? ''));
+}
+
+function readReport(file: string): JSONReport {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as JSONReport;
+  } catch (error) {
+    throw new Error(`Playwright wrote no JSON report at ${file} (${(error as Error).message}); its own output above says why.`, {
+      cause: error,
+    });
+  }
+}
+
+/** node and Playwright's CLI directly: npx's own start (about half a second) is not the suite's. */
+function runPlaywright(args: string[], env: Record<string, string>, stdout: 'inherit' | 'pipe' = 'inherit') {
+  const child = spawn(process.execPath, [PLAYWRIGHT_CLI, ...args], {
+    cwd: REPOSITORY,
+    stdio: ['ignore', stdout, 'inherit'],
+    env: { ...process.env, ...env },
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exitCode = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+  return { exitCode, stdout: exitCode.then(() => output) };
+}
+
+function filterArgs(filter: TestFilter): string[] {
+  return [...(filter.grep ? ['--grep', filter.grep] : []), ...(filter.grepInvert ? ['--grep-invert', filter.grepInvert] : [])];
+}
+
+function describeFilter(filter: TestFilter): string {
+  return filterArgs(filter).join(' ') || 'every test';
+}
+
+function noTestsSentence(tier: BenchTier): string {
+  return tier.name === 'custom'
+    ? `No test matches ${describeFilter(tier.filter)}, so nothing was run: check the pattern with \`npx playwright test --list ${describeFilter(tier.filter)}\`.`
+    : `Tier ${tier.name} (${describeFilter(tier.filter)}) matches no test yet, so it was not run and has no result file: tag the tests it should hold, or bench another tier.`;
+}
+
+/** Failures fail the bench; a tier with no tests fails it only when it was the one tier asked for. */
+function exitCodeOf(results: TierResult[], options: BenchOptions): number {
+  if (results.some((result) => 'exitCode' in result && result.exitCode !== 0)) return 1;
+  return options.tiers.length === 1 && 'noTests' in results[0]! ? 1 : 0;
+}
+
+function printTable(results: TierResult[], { minerWorkers, latencyMs, stepMs }: BenchOptions): void {
+  const header = ['tier', 'tests p/f/s', 'edits', 'steps', 'busy', 'wall', 'wall/busy', 's/step', 'fixed + per step'];
+  const rows = results.flatMap((result) =>
+    'noTests' in result
+      ? []
+      : [
+          [
+            result.tier.name,
+            `${result.tests.passed}/${result.tests.failed}/${result.tests.skipped}`,
+            String(result.editJobs),
+            String(result.steps),
+            seconds(result.busyMs),
+            seconds(result.wallMs),
+            result.wallOverBusy === null ? '-' : result.wallOverBusy.toFixed(2),
+            result.secondsPerStep === null ? '-' : result.secondsPerStep.toFixed(3),
+            result.editTimeFit ? `${result.editTimeFit.fixedMs} + ${result.editTimeFit.perStepMs} ms` : '-',
+          ],
+        ],
   );
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) =>
+    `[bench] ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}`;
+  if (rows.length)
+    console.log(
+      [
+        `\n[bench] the reference miner at ${minerWorkers} worker(s), ${latencyMs} ms per edit + ${stepMs} ms per step`,
+        line(header),
+        ...rows.map(line),
+      ].join('\n'),
+    );
+  for (const result of results) {
+    if ('noTests' in result) {
+      console.log(`[bench] ${result.noTests}`);
+      continue;
+    }
+    const { idle, activityLog } = result;
+    const disagree = activityLog.editJobs !== result.editJobs || activityLog.steps !== result.steps;
+    console.log(
+      [
+        `[bench] ${result.tier.name}: idle ${seconds(idle.beforeFirstJobMs)} before the first job, ${seconds(idle.betweenJobsMs)} between jobs (largest ${seconds(idle.largestGapMs)}), ${seconds(idle.afterLastJobMs)} after the last; ${result.overheadPerJobMs} ms overhead and ${result.minerRequestsPerJob} HTTP calls per edit job`,
+        ...(disagree
+          ? [
+              `[bench] ${result.tier.name}: the activity log counts ${activityLog.editJobs} edits and ${activityLog.steps} steps (reused job ids replace records in /jobs)`,
+            ]
+          : []),
+        `[bench] ${result.tier.name}: written to ${result.file}`,
+      ].join('\n'),
+    );
+  }
 }
 
-function s(ms: number): string {
+function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const JobActivitySchema = z.object({
   id: z.string(),
   worker: z.number().int().nullable(),
+  /** Denoising steps asked for, which the simulated GPU time is priced in. */
+  steps: z.number().int(),
   queued_ms: z.number(),
   started_ms: z.number().nullable(),
   ended_ms: z.number().nullable(),
@@ -14,6 +16,7 @@ export type JobActivity = z.infer<typeof JobActivitySchema>;
 export const ActivityReportSchema = z.object({
   workers: z.number().int(),
   edit_latency_ms: z.number().int(),
+  step_latency_ms: z.number().int(),
   jobs: z.array(JobActivitySchema),
   /** Sum over workers of the union of their processing intervals; an unfinished one counts up to now. */
   busy_ms: z.number(),
@@ -27,10 +30,11 @@ export class ActivityLog {
   constructor(
     private readonly workers: number,
     private readonly editLatencyMs: number,
+    private readonly stepLatencyMs: number,
   ) {}
 
-  queued(job: object, id: string, now = Date.now()): void {
-    this.entries.set(job, { id, worker: null, queued_ms: now, started_ms: null, ended_ms: null });
+  queued(job: object, id: string, steps: number, now = Date.now()): void {
+    this.entries.set(job, { id, worker: null, steps, queued_ms: now, started_ms: null, ended_ms: null });
   }
 
   started(job: object, worker: number, now = Date.now()): void {
@@ -43,12 +47,18 @@ export class ActivityLog {
 
   report(now = Date.now()): ActivityReport {
     const jobs = [...this.entries.values()].map((entry) => ({ ...entry }));
-    return { workers: this.workers, edit_latency_ms: this.editLatencyMs, jobs, busy_ms: busyMs(jobs, now) };
+    return {
+      workers: this.workers,
+      edit_latency_ms: this.editLatencyMs,
+      step_latency_ms: this.stepLatencyMs,
+      jobs,
+      busy_ms: busyMs(jobs, now),
+    };
   }
 }
 
 /** Per worker, the length of the union of its [started, ended] intervals, summed. */
-export function busyMs(jobs: JobActivity[], now: number): number {
+export function busyMs(jobs: Pick<JobActivity, 'worker' | 'started_ms' | 'ended_ms'>[], now: number): number {
   const byWorker = new Map<number, [number, number][]>();
   for (const job of jobs)
     if (job.worker !== null && job.started_ms !== null)

@@ -25,7 +25,9 @@ export const MinerConfigSchema = z.object({
   inferenceQueueMaxsize: int(0).default(0),
   callbackTimeoutSeconds: z.coerce.number().positive().default(30),
   jobRecordTtlSeconds: z.coerce.number().positive().default(300),
+  /** Simulated GPU time of an edit: the fixed part, plus stepLatencyMs per denoising step. */
   editLatencyMs: int(0).default(0),
+  stepLatencyMs: int(0).default(0),
   maxBodyBytes: int(1024).default(32 * 1024 * 1024),
   protocolRevision: z.enum(PROTOCOL_REVISIONS).default('both'),
   faults: z
@@ -55,6 +57,7 @@ const VARIABLES: Record<keyof MinerConfig, string> = {
   callbackTimeoutSeconds: 'CALLBACK_TIMEOUT',
   jobRecordTtlSeconds: 'JOB_RECORD_TTL_SECONDS',
   editLatencyMs: 'MINER_EDIT_LATENCY_MS',
+  stepLatencyMs: 'MINER_STEP_LATENCY_MS',
   maxBodyBytes: 'MINER_MAX_BODY_BYTES',
   protocolRevision: 'MINER_PROTOCOL_REVISION',
   faults: 'MINER_FAULTS',

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import sharp from 'sharp';
-import { minerAccepted } from '../protocol/edit-job.ts';
+import { minerAccepted, type JobListing } from '../protocol/edit-job.ts';
 import type { ActivityLog } from './activity-log.ts';
 import type { MinerConfig } from './config.ts';
 import { jsonInvalidDetail } from './fastapi-validation.ts';
@@ -36,6 +36,7 @@ export function createRoutes({ config, faults, store, queue, activity }: RouteDe
         callback_timeout: config.callbackTimeoutSeconds,
         job_record_ttl_seconds: config.jobRecordTtlSeconds,
         edit_latency_ms: config.editLatencyMs,
+        step_latency_ms: config.stepLatencyMs,
         faults: faults.list(),
       },
     };
@@ -56,7 +57,7 @@ export function createRoutes({ config, faults, store, queue, activity }: RouteDe
     if (faults.has('queue-full-503') && queue.isFull())
       return answerJson(response, 503, { detail: `Inference queue is full (${config.inferenceQueueMaxsize} jobs waiting)` });
     store.put(admitted);
-    activity.queued(admitted, admitted.record.id);
+    activity.queued(admitted, admitted.record.id, admitted.request.num_inference_steps);
     await queue.add(admitted); // a full queue holds the answer until there is room
     answerJson(response, 200, minerAccepted(admitted.record.id));
   }
@@ -86,9 +87,12 @@ export function createRoutes({ config, faults, store, queue, activity }: RouteDe
     answerBytes(response, 'image/png', png);
   }
 
-  /** GET /jobs: every record; `?job_type=edit` keeps edit jobs, which all of this miner's jobs are. */
-  function jobListing(jobType: string | null) {
-    return jobType === null || jobType === 'edit' ? store.list().map((j) => j.record) : [];
+  /** GET /jobs as upstream lists it: both kinds, or the one `?job_type=` names; this miner only runs edit jobs. */
+  function jobListing(jobType: string | null): JobListing {
+    return {
+      ...((jobType === null || jobType === 'edit') && { edit_jobs: store.list().map((j) => j.record) }),
+      ...((jobType === null || jobType === 'inference') && { inference_jobs: [] }),
+    };
   }
 
   return async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -114,7 +118,7 @@ export function createRoutes({ config, faults, store, queue, activity }: RouteDe
     if (url.pathname === '/health' && get) return answerJson(response, 200, health());
     if (url.pathname === '/openapi.json' && get) return answerJson(response, 200, openApiDocument(VERSION, rules, faults));
     if (url.pathname === '/reference/activity' && get) return answerJson(response, 200, activity.report());
-    if (url.pathname === '/jobs' && get) return answerJson(response, 200, { jobs: jobListing(url.searchParams.get('job_type')) });
+    if (url.pathname === '/jobs' && get) return answerJson(response, 200, jobListing(url.searchParams.get('job_type')));
     if (url.pathname === '/edit')
       return method === 'POST' ? submit(request, response) : answerJson(response, 405, { detail: 'Method Not Allowed' });
     if (first === 'edit' && second === 'status' && third && get) return status(decodeURIComponent(third), response);

@@ -19,7 +19,9 @@ export type JobContext = {
   faults: Faults;
   outputDir: string;
   serviceUrl: string;
+  /** Simulated GPU time: fixed per edit, plus per denoising step (FLUX's time is close to proportional to steps). */
   editLatencyMs: number;
+  stepLatencyMs: number;
   callbackTimeoutMs: number;
   /** Waits that end when the miner closes, so no timer outlives it. */
   pause: (ms: number) => Promise<void>;
@@ -58,8 +60,9 @@ async function processJob(job: Job, context: JobContext): Promise<Outcome> {
     let input = await resolveInput(job, faults);
     if (!(await context.editStarting())) return { png: undefined, abandoned: true };
     if (faults.has('input-ignored')) input = seededNoise(input.width, input.height, request.seed);
-    await context.pause(context.editLatencyMs);
     const parameters = editParameters(request, faults);
+    // The steps the engine runs (steps-ignored runs 28 whatever was asked) are the ones the GPU pays for.
+    await context.pause(context.editLatencyMs + parameters.numInferenceSteps * context.stepLatencyMs);
     const edited = editPixels(input, parameters, engineQuirks(faults, neighbour?.request.seed));
     const unstable =
       faults.has('unstable-pixels') ||

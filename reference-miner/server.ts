@@ -28,7 +28,7 @@ export async function startReferenceMiner(
   const faults = new Faults(config.faults);
   const store = new JobStore(config.jobRecordTtlSeconds * 1000);
   const pauses = new Pauses();
-  const activity = new ActivityLog(config.inferenceWorkers, config.editLatencyMs);
+  const activity = new ActivityLog(config.inferenceWorkers, config.editLatencyMs, config.stepLatencyMs);
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -44,6 +44,7 @@ export async function startReferenceMiner(
     outputDir: config.outputDir,
     serviceUrl,
     editLatencyMs: config.editLatencyMs,
+    stepLatencyMs: config.stepLatencyMs,
     callbackTimeoutMs: config.callbackTimeoutSeconds * 1000,
     pause: pauses.pause,
     editStarting: () => sick.editStarting(),

@@ -11,9 +11,10 @@ test('two workers, three jobs: each job is queued, started and ended in order, o
   const ids = ['act-a', 'act-b', 'act-c'];
   await Promise.all(ids.map((job_id) => miner.run({ prompt: 'x', seed: 1, image_b64: imageB64, job_id })));
   const report = ActivityReportSchema.parse((await miner.get('/reference/activity')).json);
-  expect(report).toMatchObject({ workers: 2, edit_latency_ms: 300 });
+  expect(report).toMatchObject({ workers: 2, edit_latency_ms: 300, step_latency_ms: 0 });
   expect(report.jobs.map((j) => j.id).sort()).toEqual(ids);
   for (const job of report.jobs) {
+    expect(job.steps, job.id).toBe(28);
     expect([0, 1], job.id).toContain(job.worker);
     expect(job.started_ms!, job.id).toBeGreaterThanOrEqual(job.queued_ms);
     expect(job.ended_ms! - job.started_ms!, job.id).toBeGreaterThanOrEqual(300);
@@ -37,10 +38,29 @@ test('one worker: busy time is the sum of the processing times, and idle time be
   expect(busy_ms).toBe(jobs.reduce((sum, j) => sum + j.ended_ms! - j.started_ms!, 0));
 });
 
+test('an edit takes the fixed latency plus the per-step latency times its steps: 40 steps take several times as long as 2', async ({
+  startMiner,
+  imageB64,
+}) => {
+  const [fixedMs, perStepMs] = [60, 30];
+  const miner = await startMiner({ editLatencyMs: fixedMs, stepLatencyMs: perStepMs });
+  expect((await miner.get('/health')).json.config).toMatchObject({ edit_latency_ms: fixedMs, step_latency_ms: perStepMs });
+  for (const steps of [2, 40]) await miner.run({ prompt: 'x', seed: 1, image_b64: imageB64, num_inference_steps: steps });
+  const report = ActivityReportSchema.parse((await miner.get('/reference/activity')).json);
+  expect(report).toMatchObject({ edit_latency_ms: fixedMs, step_latency_ms: perStepMs });
+  const [few, many] = report.jobs.map((job) => ({ steps: job.steps, editMs: job.ended_ms! - job.started_ms! }));
+  expect(few!.steps).toBe(2);
+  expect(many!.steps).toBe(40);
+  for (const job of [few!, many!]) expect(job.editMs, `${job.steps} steps`).toBeGreaterThanOrEqual(fixedMs + job.steps * perStepMs);
+  // 1,260 ms against 120 ms when idle; a loaded machine delays both by the same absolute time, so the bound is loose.
+  expect(many!.editMs / few!.editMs, `${many!.editMs} ms for 40 steps against ${few!.editMs} ms for 2`).toBeGreaterThan(4);
+});
+
 test('busy time is the union per worker: overlaps count once, an unfinished job counts up to now, queued jobs not at all', () => {
   const job = (worker: number | null, started_ms: number | null, ended_ms: number | null) => ({
     id: 'j',
     worker,
+    steps: 28,
     queued_ms: 0,
     started_ms,
     ended_ms,

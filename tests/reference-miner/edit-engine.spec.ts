@@ -16,7 +16,7 @@ async function changedShare(a: EditParameters, b: EditParameters, variant = 0): 
 test('the same inputs give the same PNG bytes in this process and in another one', async () => {
   const digest = await editDigest();
   expect(await editDigest()).toBe(digest);
-  const script = fileURLToPath(new URL('./edit-digest.ts', import.meta.url));
+  const script = fileURLToPath(new URL('../support/edit-digest.ts', import.meta.url));
   const other = execFileSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8' }).trim();
   expect(other).toBe(digest);
 });

@@ -26,6 +26,8 @@ test("the real miner's variables configure it, with the real defaults", () => {
     inferenceQueueMaxsize: 0,
     callbackTimeoutSeconds: 30,
     jobRecordTtlSeconds: 300,
+    editLatencyMs: 0,
+    stepLatencyMs: 0,
     protocolRevision: 'both',
     faults: [],
   });
@@ -34,15 +36,25 @@ test("the real miner's variables configure it, with the real defaults", () => {
       MINER_SERVER_PORT: '9000',
       ENABLE_KONTEXT_EDIT: 'true',
       INFERENCE_WORKERS: '2',
+      MINER_EDIT_LATENCY_MS: '200',
+      MINER_STEP_LATENCY_MS: '100',
       MINER_FAULTS: 'seed-ignored, result-missing',
     }),
-  ).toMatchObject({ port: 9000, enableKontextEdit: true, inferenceWorkers: 2, faults: ['seed-ignored', 'result-missing'] });
+  ).toMatchObject({
+    port: 9000,
+    enableKontextEdit: true,
+    inferenceWorkers: 2,
+    editLatencyMs: 200,
+    stepLatencyMs: 100,
+    faults: ['seed-ignored', 'result-missing'],
+  });
 });
 
 for (const [variable, value, says] of [
   ['MINER_SERVER_PORT', 'eighty', /MINER_SERVER_PORT="eighty" is not accepted/],
   ['ENABLE_KONTEXT_EDIT', 'sure', /ENABLE_KONTEXT_EDIT="sure" is not accepted/],
   ['INFERENCE_WORKERS', '0', /INFERENCE_WORKERS="0" is not accepted/],
+  ['MINER_STEP_LATENCY_MS', '-5', /MINER_STEP_LATENCY_MS="-5" is not accepted/],
   ['MINER_PROTOCOL_REVISION', 'newest', /MINER_PROTOCOL_REVISION="newest" is not accepted/],
   [
     'MINER_FAULTS',

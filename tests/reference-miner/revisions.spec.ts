@@ -1,4 +1,4 @@
-import { HttpErrorSchema } from '../../protocol/edit-job.ts';
+import { HttpErrorSchema, JobListingSchema } from '../../protocol/edit-job.ts';
 import { startScriptedServer } from '../support/scripted-server.ts';
 import { expect, test } from '../support/reference-miner-fixtures.ts';
 
@@ -80,7 +80,7 @@ test('the result of an unfinished job: 404 in later, 400 in seed', async ({ star
   }
 });
 
-test('later: GET /jobs lists records, ?job_type=edit keeps them, and a live duplicate job_id answers 409', async ({
+test('later: GET /jobs lists edit_jobs and inference_jobs, ?job_type= keeps one kind, and a live duplicate job_id answers 409', async ({
   startMiner,
   imageB64,
 }) => {
@@ -88,10 +88,14 @@ test('later: GET /jobs lists records, ?job_type=edit keeps them, and a live dupl
   const body = { prompt: 'x', seed: 1, image_b64: imageB64, job_id: 'later-listed' };
   expect((await miner.edit(body)).status).toBe(200);
   expect((await miner.edit(body)).status).toBe(409);
-  const ids = async (query: string) => ((await miner.get(`/jobs${query}`)).json.jobs as { id: string }[]).map((j) => j.id);
-  expect(await ids('')).toEqual(['later-listed']);
-  expect(await ids('?job_type=edit')).toEqual(['later-listed']);
-  expect(await ids('?job_type=inference')).toEqual([]);
+  const listing = async (query: string) => JobListingSchema.parse((await miner.get(`/jobs${query}`)).json);
+  const ids = (records: { id: string }[] | undefined) => records?.map((record) => record.id);
+  const all = await listing('');
+  expect([ids(all.edit_jobs), all.inference_jobs]).toEqual([['later-listed'], []]);
+  const edits = await listing('?job_type=edit');
+  expect([ids(edits.edit_jobs), edits.inference_jobs]).toEqual([['later-listed'], undefined]);
+  const inferences = await listing('?job_type=inference');
+  expect([inferences.edit_jobs, inferences.inference_jobs]).toEqual([undefined, []]);
 });
 
 test('later: image_url is honoured in the worker, with image_b64 as the fallback', async ({ startMiner, imageB64 }) => {

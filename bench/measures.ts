@@ -1,0 +1,106 @@
+import type { JSONReport, JSONReportSuite } from '@playwright/test/reporter';
+import { parseIsoTimestamp, type JobRecord } from '../protocol/edit-job.ts';
+import type { ActivityReport } from '../reference-miner/activity-log.ts';
+import { MINER_REQUESTS } from '../lib/report-annotations.ts';
+
+export type TestCounts = { passed: number; failed: number; skipped: number; minerRequests: number };
+
+/** Test outcomes and the HTTP calls to the miner that each test annotated, from Playwright's JSON report. */
+export function countTests(report: JSONReport): TestCounts {
+  const tests: TestCounts = { passed: 0, failed: 0, skipped: 0, minerRequests: 0 };
+  const visit = (suite: JSONReportSuite) => {
+    for (const spec of suite.specs)
+      for (const test of spec.tests) {
+        if (test.status === 'skipped') tests.skipped++;
+        else if (test.status === 'expected') tests.passed++;
+        else tests.failed++;
+        for (const annotation of test.annotations)
+          if (annotation.type === MINER_REQUESTS) tests.minerRequests += Number(annotation.description);
+      }
+    for (const child of suite.suites ?? []) visit(child);
+  };
+  for (const suite of report.suites) visit(suite);
+  return tests;
+}
+
+/** Tests in a `--list` report: what a tier plans to run. */
+export function countListed(report: JSONReport): number {
+  const visit = (suite: JSONReportSuite): number =>
+    suite.specs.reduce((sum, spec) => sum + spec.tests.length, 0) + (suite.suites ?? []).reduce((sum, child) => sum + visit(child), 0);
+  return report.suites.reduce((sum, suite) => sum + visit(suite), 0);
+}
+
+/**
+ * What the miner's own records say a run cost: steps asked for, and its edit time per step
+ * (`started_at` → `completed_at` of completed jobs), with a least-squares split into a fixed part and a per-step part.
+ */
+export function stepCost(records: JobRecord[]) {
+  const steps = records.reduce((sum, record) => sum + record.request.num_inference_steps, 0);
+  const timed = records.flatMap((record) =>
+    record.status === 'completed' && record.started_at && record.completed_at
+      ? [{ steps: record.request.num_inference_steps, ms: parseIsoTimestamp(record.completed_at) - parseIsoTimestamp(record.started_at) }]
+      : [],
+  );
+  const timedSteps = timed.reduce((sum, job) => sum + job.steps, 0);
+  const editMs = timed.reduce((sum, job) => sum + job.ms, 0);
+  return {
+    steps,
+    /** Steps per edit as asked: how many jobs ran at each count. */
+    jobsBySteps: Object.fromEntries(
+      [...new Set(records.map((r) => r.request.num_inference_steps))]
+        .sort((a, b) => a - b)
+        .map((n) => [n, records.filter((r) => r.request.num_inference_steps === n).length]),
+    ),
+    /** Completed jobs' started_at → completed_at, summed: the miner's own account of its edit time. */
+    recordedEditMs: editMs,
+    secondsPerStep: timedSteps > 0 ? round(editMs / 1000 / timedSteps, 4) : null,
+    editTimeFit: fitLine(timed.map((job) => [job.steps, job.ms])),
+  };
+}
+
+/** Edit time ≈ fixedMs + perStepMs × steps over the jobs; null when every job ran the same number of steps. */
+function fitLine(points: [number, number][]): { fixedMs: number; perStepMs: number } | null {
+  const n = points.length;
+  const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  const sxx = points.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
+  if (n < 2 || sxx === 0) return null;
+  const perStepMs = points.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0) / sxx;
+  return { fixedMs: round(meanY - perStepMs * meanX, 1), perStepMs: round(perStepMs, 2) };
+}
+
+/** Busy time against wall time, and where the miner idled: before the first job, between jobs, after the last. */
+export function busyAndIdle(activity: ActivityReport, startedMs: number, endedMs: number, minerRequests: number) {
+  const { jobs, workers } = activity;
+  const busyMs = activity.busy_ms;
+  const wallMs = endedMs - startedMs;
+  const ran = jobs.filter((job) => job.started_ms !== null && job.ended_ms !== null);
+  const intervalsOf = (worker: number) => ran.filter((job) => job.worker === worker).sort((a, b) => a.started_ms! - b.started_ms!);
+  const workerIds = [...Array(workers).keys()];
+  const gaps = workerIds.flatMap((worker) => {
+    const intervals = intervalsOf(worker);
+    return intervals.slice(1).map((job, i) => Math.max(0, job.started_ms! - intervals[i]!.ended_ms!));
+  });
+  const capacityMs = wallMs * workers;
+  return {
+    busyMs,
+    wallMs,
+    /** Wall time × miner workers over busy time: 1 when the miner never idles. */
+    wallOverBusy: busyMs > 0 ? round(capacityMs / busyMs) : null,
+    busyShare: round(busyMs / capacityMs),
+    perWorkerBusyMs: workerIds.map((worker) => intervalsOf(worker).reduce((sum, job) => sum + job.ended_ms! - job.started_ms!, 0)),
+    idle: {
+      beforeFirstJobMs: ran.length ? Math.min(...ran.map((job) => job.started_ms!)) - startedMs : wallMs,
+      betweenJobsMs: gaps.reduce((sum, gap) => sum + gap, 0),
+      largestGapMs: Math.max(0, ...gaps),
+      afterLastJobMs: ran.length ? endedMs - Math.max(...ran.map((job) => job.ended_ms!)) : 0,
+    },
+    overheadPerJobMs: round((capacityMs - busyMs) / Math.max(1, jobs.length)),
+    minerRequestsPerJob: round(minerRequests / Math.max(1, jobs.length)),
+  };
+}
+
+export function round(value: number, digits = 3): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
