@@ -5,3 +5,12 @@ export const DIVERGENCE = 'divergence';
 
 /** How many HTTP calls a test made to the miner: `npm run bench` sums them into requests per job. */
 export const MINER_REQUESTS = 'miner requests';
+
+/** The edits a test plans to submit, declared in its details (lib/edit-cost.ts): summed before the first job. */
+export const PLANNED_EDITS = 'planned edits';
+
+/** The edits a test did submit and the miner accepted, written when it ends: summed into what the run cost. */
+export const SPENT_EDITS = 'spent edits';
+
+/** Steps and the miner's own edit time (`started_at` → `completed_at`) of each edit a test saw complete. */
+export const EDIT_TIMES = 'edit times';

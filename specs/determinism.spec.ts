@@ -1,91 +1,77 @@
-import { expect, test, type EditOutcome } from '../fixtures/index.ts';
+import { BASE_EDIT, expect, plannedEdits, test, type EditOutcome } from '../fixtures/index.ts';
 
 // Same input pixels, prompt, seed, guidance and steps must give the same PNG file, byte for byte:
 // validators replay jobs and compare SHA-256 of the callback images with no tolerance.
 
-const SEED = 1_234_567;
-const PROMPTS = [
-  'Make the sky a warm sunset orange',
-  'Add falling snow',
-  'Turn the whole scene into a soft pencil sketch with crisp outlines',
-];
-// B differs from A in steps only and C in guidance only, so an ignored parameter shows.
-const PARAMETER_SETS = [
-  { guidance_scale: 4.0, num_inference_steps: 10 },
-  { guidance_scale: 4.0, num_inference_steps: 28 },
-  { guidance_scale: 7.5, num_inference_steps: 10 },
-];
+// Every edit is validator-shaped (guidance 4.0, 10 steps) unless its rule is about steps or defaults;
+// the base edit (BASE_EDIT) is made once per worker and is the first run of every comparison here.
+const { prompt: PROMPT, seed: SEED } = BASE_EDIT.fields as { prompt: string; seed: number };
+const OTHER_PROMPTS = ['Add falling snow', 'Turn the whole scene into a soft pencil sketch with crisp outlines'];
 
 test(
   'the same request twice gives byte-identical PNG files with identical pixels',
-  { tag: '@same-request-same-bytes' },
+  { tag: ['@same-request-same-bytes', '@smoke'], annotation: plannedEdits(10, BASE_EDIT) },
   async ({ miner }) => {
-    const request = { prompt: PROMPTS[0], seed: SEED };
-    const [first, second] = await Promise.all([miner.edit(request, 'first run'), miner.edit(request, 'second run')]);
+    const [first, second] = await Promise.all([miner.sharedEdit(BASE_EDIT), miner.edit(BASE_EDIT.fields, 'the base request again')]);
     await expect(second).toBeSameImageAs(first);
   },
 );
 
-test('another seed changes more than 1 % of the pixels', { tag: '@seed-changes-output' }, async ({ miner }) => {
-  const [seedA, seedB] = await Promise.all([
-    miner.edit({ prompt: PROMPTS[0], seed: SEED }, `seed ${SEED}`),
-    miner.edit({ prompt: PROMPTS[0], seed: SEED + 1 }, `seed ${SEED + 1}`),
-  ]);
-  await expect(seedB).toDifferVisiblyFrom(seedA);
-});
+test(
+  'another seed changes more than 1 % of the pixels',
+  { tag: '@seed-changes-output', annotation: plannedEdits(10, BASE_EDIT) },
+  async ({ miner }) => {
+    const [seedA, seedB] = await Promise.all([
+      miner.sharedEdit(BASE_EDIT),
+      miner.edit({ ...BASE_EDIT.fields, seed: SEED + 1 }, `seed ${SEED + 1}`),
+    ]);
+    await expect(seedB).toDifferVisiblyFrom(seedA);
+  },
+);
 
 test(
-  'each of three prompts edits deterministically, and each gives its own image',
-  { tag: '@prompts-deterministic-and-distinct' },
+  'a short and a long prompt each give their own image, the long one deterministically',
+  { tag: '@prompts-deterministic-and-distinct', annotation: plannedEdits(10, 10, 10, BASE_EDIT) },
   async ({ miner }) => {
-    const runs = await Promise.all(
-      PROMPTS.map((prompt, i) =>
-        Promise.all([
-          miner.edit({ prompt, seed: SEED }, `prompt ${i + 1} run 1`),
-          miner.edit({ prompt, seed: SEED }, `prompt ${i + 1} run 2`),
-        ]),
-      ),
-    );
-    for (const [i, [first, second]] of runs.entries())
-      await test.step(`prompt ${i + 1} "${PROMPTS[i]}" is deterministic`, () => expect.soft(second).toBeSameImageAs(first));
-
-    await test.step('the prompts give different images', async () => {
-      await expect.soft(runs[1]![0]).toDifferVisiblyFrom(runs[0]![0]);
-      await expect.soft(runs[2]![0]).toDifferVisiblyFrom(runs[0]![0]);
+    const [base, short, long, longAgain] = await Promise.all([
+      miner.sharedEdit(BASE_EDIT),
+      miner.edit({ prompt: OTHER_PROMPTS[0], seed: SEED }, 'short prompt'),
+      miner.edit({ prompt: OTHER_PROMPTS[1], seed: SEED }, 'long prompt run 1'),
+      miner.edit({ prompt: OTHER_PROMPTS[1], seed: SEED }, 'long prompt run 2'),
+    ]);
+    await test.step(`the long prompt "${OTHER_PROMPTS[1]}" is deterministic`, () => expect.soft(longAgain).toBeSameImageAs(long));
+    await test.step('each prompt gives its own image', async () => {
+      await expect.soft(short).toDifferVisiblyFrom(base);
+      await expect.soft(long).toDifferVisiblyFrom(base);
     });
   },
 );
 
 test(
-  'each of three guidance and steps sets edits deterministically, and each parameter matters',
-  { tag: '@parameters-deterministic-and-matter' },
+  'a high guidance edits deterministically, and guidance and steps each change the output',
+  { tag: ['@parameters-deterministic-and-matter', '@slow'], annotation: plannedEdits(28, 10, 10, BASE_EDIT) },
   async ({ miner }) => {
-    const runs = await Promise.all(
-      PARAMETER_SETS.map((parameters, i) => {
-        const request = { prompt: PROMPTS[0], seed: SEED, ...parameters };
-        return Promise.all([miner.edit(request, `set ${i + 1} run 1`), miner.edit(request, `set ${i + 1} run 2`)]);
-      }),
-    );
-    for (const [i, [first, second]] of runs.entries()) {
-      const { guidance_scale, num_inference_steps } = PARAMETER_SETS[i]!;
-
-      await test.step(`guidance ${guidance_scale}, ${num_inference_steps} steps is deterministic`, () =>
-        expect.soft(second).toBeSameImageAs(first));
-    }
-
-    await test.step('num_inference_steps changes the output', () => expect.soft(runs[1]![0]).toDifferVisiblyFrom(runs[0]![0]));
-
-    await test.step('guidance_scale changes the output', () => expect.soft(runs[2]![0]).toDifferVisiblyFrom(runs[0]![0]));
+    // Each differs from the base edit in one parameter only, so an ignored parameter shows.
+    const [base, moreSteps, highGuidance, highGuidanceAgain] = await Promise.all([
+      miner.sharedEdit(BASE_EDIT),
+      miner.edit({ ...BASE_EDIT.fields, num_inference_steps: 28 }, '28 steps'),
+      miner.edit({ ...BASE_EDIT.fields, guidance_scale: 7.5 }, 'guidance 7.5 run 1'),
+      miner.edit({ ...BASE_EDIT.fields, guidance_scale: 7.5 }, 'guidance 7.5 run 2'),
+    ]);
+    await test.step('guidance 7.5 is deterministic', () => expect.soft(highGuidanceAgain).toBeSameImageAs(highGuidance));
+    await test.step('num_inference_steps changes the output', () => expect.soft(moreSteps).toDifferVisiblyFrom(base));
+    await test.step('guidance_scale changes the output', () => expect.soft(highGuidance).toDifferVisiblyFrom(base));
   },
 );
 
 test(
   'omitting guidance_scale and num_inference_steps gives exactly the output of sending 2.5 and 28',
-  { tag: '@defaults-explicit' },
+  { tag: ['@defaults-explicit', '@slow'], annotation: plannedEdits(28, 28) },
   async ({ miner }) => {
+    // The one rule about the defaults: it pays for two default-sized edits.
     const [omitted, explicit] = await Promise.all([
-      miner.edit({ prompt: PROMPTS[0], seed: SEED }, 'defaults omitted'),
-      miner.edit({ prompt: PROMPTS[0], seed: SEED, guidance_scale: 2.5, num_inference_steps: 28 }, 'defaults sent as 2.5 and 28'),
+      miner.edit({ prompt: PROMPT, seed: SEED, guidance_scale: undefined, num_inference_steps: undefined }, 'defaults omitted'),
+      miner.edit({ prompt: PROMPT, seed: SEED, guidance_scale: 2.5, num_inference_steps: 28 }, 'defaults sent as 2.5 and 28'),
     ]);
     await expect(explicit).toBeSameImageAs(omitted);
   },
@@ -100,14 +86,14 @@ const SEED_EDGES = [
 
 test(
   'seeds 0, 2^31 and 2^32-1 are each accepted, deterministic, and differ from a neighbouring seed',
-  { tag: ['@seed-range', '@slow'] },
+  { tag: ['@seed-range', '@slow'], annotation: plannedEdits(...SEED_EDGES.flatMap(() => [10, 10, 10])) },
   async ({ miner }) => {
     const runs = await Promise.all(
       SEED_EDGES.map(({ seed, neighbour }) =>
         Promise.all([
-          miner.edit({ prompt: PROMPTS[0], seed }, `seed ${seed} run 1`),
-          miner.edit({ prompt: PROMPTS[0], seed }, `seed ${seed} run 2`),
-          miner.edit({ prompt: PROMPTS[0], seed: neighbour }, `seed ${neighbour}`),
+          miner.edit({ prompt: PROMPT, seed }, `seed ${seed} run 1`),
+          miner.edit({ prompt: PROMPT, seed }, `seed ${seed} run 2`),
+          miner.edit({ prompt: PROMPT, seed: neighbour }, `seed ${neighbour}`),
         ]),
       ),
     );
@@ -121,13 +107,13 @@ test(
 
 test(
   'jobs submitted together, more than the miner has workers, each give the bytes of the same request run alone',
-  { tag: ['@determinism-under-load', '@slow'] },
+  { tag: ['@determinism-under-load', '@slow'], annotation: plannedEdits(...Array<number>(8).fill(10)) },
   async ({ miner, sample, decoy }) => {
     const requests = [
-      { prompt: PROMPTS[0], seed: 101, image_b64: sample.b64 },
-      { prompt: PROMPTS[1], seed: 202, image_b64: decoy.b64 },
-      { prompt: PROMPTS[2], seed: 303, image_b64: sample.b64 },
-      { prompt: PROMPTS[1], seed: 404, image_b64: decoy.b64 },
+      { prompt: PROMPT, seed: 101, image_b64: sample.b64 },
+      { prompt: OTHER_PROMPTS[0], seed: 202, image_b64: decoy.b64 },
+      { prompt: OTHER_PROMPTS[1], seed: 303, image_b64: sample.b64 },
+      { prompt: OTHER_PROMPTS[0], seed: 404, image_b64: decoy.b64 },
     ];
     const alone: EditOutcome[] = [];
     for (const [i, request] of requests.entries()) alone.push(await miner.edit(request, `request ${i + 1} alone`));
@@ -137,10 +123,9 @@ test(
 );
 
 test(
-  'an edit that keeps the scene gives a sane picture: not mostly black, not flat, not partially rendered, the input still there',
-  { tag: '@sane-picture' },
+  'the base edit is a sane picture: not black, flat or half rendered, and the input still there',
+  { tag: '@sane-picture', annotation: plannedEdits(BASE_EDIT) },
   async ({ miner, sample }) => {
-    const outcome = await miner.edit({ prompt: PROMPTS[0], seed: SEED }, 'sunset edit');
-    await expect(outcome).toBeSanePictureOf(sample);
+    await expect(await miner.sharedEdit(BASE_EDIT)).toBeSanePictureOf(sample);
   },
 );

@@ -1,11 +1,11 @@
-import { expect, hoursFromNow, test } from '../fixtures/index.ts';
+import { expect, hoursFromNow, plannedEdits, test } from '../fixtures/index.ts';
 
 // When a job ends the miner POSTs its outcome once to callback_url, with X-Callback-Secret; validators
 // refuse a wrong secret, a foreign job_id or an empty image, and hash the image bytes.
 
 test(
   'a completed job calls back once, already completed, with the secret and the exact result bytes',
-  { tag: '@callback-completed' },
+  { tag: ['@callback-completed', '@smoke'], annotation: plannedEdits(10) },
   async ({ miner, callbacks, settings }) => {
     const request = miner.requestBody({ seed: 31 });
     const recordAtArrival = callbacks.beforeAnswer(request.job_id, () => miner.status(request.job_id));
@@ -30,7 +30,7 @@ test(
 
 test(
   'a job that fails calls back status=failed with its error and no image',
-  { tag: '@callback-failed' },
+  { tag: '@callback-failed', annotation: plannedEdits(10) },
   async ({ miner, callbacks, sample, settings }) => {
     const truncated = sample.bytes.subarray(0, Math.floor(sample.bytes.length * 0.6));
     const request = miner.requestBody({ seed: 32, image_b64: truncated.toString('base64') });
@@ -51,7 +51,7 @@ test(
 
 test(
   'past its expiry a finished job sends no callback and records "expired"',
-  { tag: '@callback-expiry' },
+  { tag: '@callback-expiry', annotation: plannedEdits(10) },
   async ({ miner, callbacks }) => {
     const expiry = hoursFromNow(-1);
     const outcome = await miner.edit({ seed: 33, expiry }, 'result of an expired job');
@@ -63,7 +63,7 @@ test(
 
 test(
   'a receiver that answers 500 is recorded as a callback "error" with its status code',
-  { tag: '@callback-answer-recorded' },
+  { tag: '@callback-answer-recorded', annotation: plannedEdits(10) },
   async ({ miner, callbacks }) => {
     test.skip(!callbacks.answerWith, 'with ASYNC_USE_EXTERNAL_CALLBACK=true the suite cannot choose what the receiver answers');
     const request = miner.requestBody({ seed: 36 });
@@ -77,7 +77,7 @@ test(
 // expiry is an instant: an offset such as -05:00 counts, whatever the miner's own zone.
 test(
   'expiry is an instant: a future one written at -05:00 gets its callback, a past one at +05:00 does not',
-  { tag: '@expiry-is-an-instant' },
+  { tag: '@expiry-is-an-instant', annotation: plannedEdits(10, 10) },
   async ({ miner, callbacks }) => {
     const [future, past] = await Promise.all([
       miner.edit({ seed: 37, expiry: hoursFromNow(+1, { zone: -5 }) }, 'expiry in an hour, at -05:00'),

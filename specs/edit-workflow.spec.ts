@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { expect, test } from '../fixtures/index.ts';
+import { BASE_EDIT, expect, plannedEdits, test } from '../fixtures/index.ts';
 
 // Seed protocol: reference_job_id names an earlier job whose output is the input; image_b64 is then
 // ignored, or used as the fallback when the reference does not exist.
@@ -15,9 +15,9 @@ const CHAIN = [
 
 test(
   'chained edits base → 1 → 2 → 3 each edit the previous output, as the pixels prove',
-  { tag: '@reference-chain' },
+  { tag: ['@reference-chain', '@slow'], annotation: plannedEdits(...CHAIN.flatMap(() => [10, 10]), BASE_EDIT) },
   async ({ miner, decoy }) => {
-    let previous = await miner.edit({ prompt: 'Add a red balloon in the sky', seed: 10 }, 'base');
+    let previous = await miner.sharedEdit(BASE_EDIT);
     for (const [i, step] of CHAIN.entries()) {
       await test.step(`edit ${i + 1} references ${previous.label}`, async () => {
         // The decoy in image_b64 must be ignored; the direct edit of the previous PNG shows what "used" looks like.
@@ -37,12 +37,15 @@ test(
   },
 );
 
-test('a reference that does not exist falls back to image_b64', { tag: '@reference-fallback' }, async ({ miner }) => {
-  const request = { prompt: CHAIN[0]!.prompt, seed: 21 };
-  const [fallback, direct] = await Promise.all([
-    miner.edit({ ...request, reference_job_id: `missing-${randomUUID()}` }, 'fallback to image_b64'),
-    miner.edit(request, 'direct edit of image_b64'),
-  ]);
-  expect(fallback.record.request.image_source, 'image_source of a job whose reference is missing').toBe('base64_fallback');
-  await expect(fallback).toHaveSamePixelsAs(direct);
-});
+test(
+  'a reference that does not exist falls back to image_b64',
+  { tag: '@reference-fallback', annotation: plannedEdits(10, BASE_EDIT) },
+  async ({ miner }) => {
+    const [fallback, direct] = await Promise.all([
+      miner.edit({ ...BASE_EDIT.fields, reference_job_id: `missing-${randomUUID()}` }, 'fallback to image_b64'),
+      miner.sharedEdit(BASE_EDIT),
+    ]);
+    expect(fallback.record.request.image_source, 'image_source of a job whose reference is missing').toBe('base64_fallback');
+    await expect(fallback).toHaveSamePixelsAs(direct);
+  },
+);

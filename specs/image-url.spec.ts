@@ -1,6 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
-import { expect, inputImage, inputShapePairs, readLater, test, type InputImage } from '../fixtures/index.ts';
+import {
+  BASE_EDIT,
+  expect,
+  inputImage,
+  inputShapePairs,
+  plannedEdits,
+  readLater,
+  test,
+  type EditOutcome,
+  type InputImage,
+} from '../fixtures/index.ts';
 
 // Later revision: the miner downloads image_url (30 s in all, the whole body) and edits it exactly as the
 // same image sent as base64; the URL wins over image_b64, and a failed download falls back to it.
@@ -13,17 +23,18 @@ test.beforeEach(({ revision, callbacks }) => {
   );
 });
 
-const SEED = 5_151;
+// Each image_url edit is the base edit's request with the input moved to a URL, so the base edit is its twin.
+const SEED = BASE_EDIT.fields.seed!;
 
 test(
   'an image_url input is fetched and edited exactly as the same image sent as base64, and wins over image_b64',
-  { tag: '@image-url-fetched' },
+  { tag: '@image-url-fetched', annotation: plannedEdits(10, 10, BASE_EDIT) },
   async ({ miner, callbacks, sample, decoy }) => {
     const url = callbacks.hostInput!({ body: sample.bytes, contentType: sample.contentType });
     const [byUrl, urlOverDecoy, byBase64] = await Promise.all([
-      miner.edit({ seed: SEED, image_url: url, image_b64: undefined }, 'input by image_url'),
-      miner.edit({ seed: SEED, image_url: url, image_b64: decoy.b64 }, 'image_url beside a decoy image_b64'),
-      miner.edit({ seed: SEED }, 'input by image_b64'),
+      miner.edit({ ...BASE_EDIT.fields, image_url: url, image_b64: undefined }, 'input by image_url'),
+      miner.edit({ ...BASE_EDIT.fields, image_url: url, image_b64: decoy.b64 }, 'image_url beside a decoy image_b64'),
+      miner.sharedEdit(BASE_EDIT),
     ]);
     expect.soft(byUrl.record.request.image_source, 'image_source of an image_url job').toBe('url');
     expect.soft(urlOverDecoy.record.request.image_source, 'image_source when both are sent').toBe('url');
@@ -34,14 +45,14 @@ test(
 
 test(
   'an image_url that answers 404 or serves no image falls back to image_b64',
-  { tag: '@image-url-fallback' },
+  { tag: '@image-url-fallback', annotation: plannedEdits(10, 10, BASE_EDIT) },
   async ({ miner, callbacks }) => {
     const missing = callbacks.hostInput!({ body: Buffer.from('{"detail":"Not Found"}'), contentType: 'application/json', status: 404 });
     const notAnImage = callbacks.hostInput!({ body: Buffer.from('<html>a login page</html>'), contentType: 'text/html' });
     const [after404, afterHtml, direct] = await Promise.all([
-      miner.edit({ seed: SEED, image_url: missing }, 'fallback after a 404'),
-      miner.edit({ seed: SEED, image_url: notAnImage }, 'fallback after an HTML page'),
-      miner.edit({ seed: SEED }, 'direct edit of image_b64'),
+      miner.edit({ ...BASE_EDIT.fields, image_url: missing }, 'fallback after a 404'),
+      miner.edit({ ...BASE_EDIT.fields, image_url: notAnImage }, 'fallback after an HTML page'),
+      miner.sharedEdit(BASE_EDIT),
     ]);
     for (const fallback of [after404, afterHtml])
       await test.step(fallback.label, async () => {
@@ -53,7 +64,7 @@ test(
 
 test(
   'an image_url that fails with no image_b64 fails the job, which calls back failed with an error',
-  { tag: '@image-url-failure' },
+  { tag: '@image-url-failure', annotation: plannedEdits(10) },
   async ({ miner, callbacks }) => {
     const missing = callbacks.hostInput!({ body: Buffer.from('gone'), contentType: 'text/plain', status: 404 });
     const request = miner.requestBody({ seed: SEED, image_url: missing, image_b64: undefined });
@@ -69,7 +80,7 @@ test(
 
 test(
   'image_url served like a real host: a large image, a slow answer, a JPEG with EXIF orientation',
-  { tag: ['@image-url-real-host', '@slow'] },
+  { tag: ['@image-url-real-host', '@slow'], annotation: plannedEdits(10, 10, 10, 10, 10) },
   async ({ miner, callbacks }) => {
     const large = await largeNoisyPng();
     const exif = (await inputShapePairs()).find((pair) => pair.input.label.startsWith('JPEG with EXIF'))!;
@@ -78,14 +89,15 @@ test(
       { rule: 'a host answering after 3 s, within the 30 s download', input: exif.twin, delayMs: 3_000 },
       { rule: 'a JPEG with an EXIF orientation is edited as stored, not rotated', input: exif.input, twin: exif.twin },
     ];
+    // An input sent by base64 is edited once, however many cases compare with it.
+    const byBase64 = new Map<InputImage, Promise<EditOutcome>>();
     const edits = cases.map(({ input, delayMs, twin }) => {
       const url = callbacks.hostInput!({ body: input.bytes, contentType: input.contentType, delayMs });
       const expected = twin ?? input;
+      if (!byBase64.has(expected))
+        byBase64.set(expected, miner.edit({ seed: SEED, image_b64: expected.b64 }, `${expected.label} by base64`));
       return readLater(
-        Promise.all([
-          miner.edit({ seed: SEED, image_url: url, image_b64: undefined }, `${input.label} by URL`),
-          miner.edit({ seed: SEED, image_b64: expected.b64 }, `${expected.label} by base64`),
-        ]),
+        Promise.all([miner.edit({ seed: SEED, image_url: url, image_b64: undefined }, `${input.label} by URL`), byBase64.get(expected)!]),
       );
     });
     for (const [i, { rule }] of cases.entries())

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
+  BASE_EDIT,
   DIVERGENCE,
   expect,
   inputImage,
   type InputImage,
   type MinerClient,
   parseIsoTimestamp,
+  plannedEdits,
   sampleImage,
   test,
 } from '../fixtures/index.ts';
@@ -14,9 +16,9 @@ import {
 
 test(
   'a burst of submissions larger than the queue: every job accepted, completed and called back, none dropped, no 5xx',
-  { tag: ['@burst-completes', '@slow'] },
+  { tag: ['@burst-completes', '@slow'], annotation: plannedEdits(10, 10, 10, 10) },
   async ({ miner, callbacks }) => {
-    const BURST = 6;
+    const BURST = 4; // more than a one-worker miner with a queue of one holds
     const requests = Array.from({ length: BURST }, (_, i) => miner.requestBody({ seed: 600 + i }));
     const answers = await Promise.all(requests.map((request) => miner.post(request)));
     expect(
@@ -36,7 +38,7 @@ test(
   },
 );
 
-test('an unknown job id answers 404 on status and result', { tag: '@unknown-id-404' }, async ({ miner }) => {
+test('an unknown job id answers 404 on status and result', { tag: '@unknown-id-404', annotation: plannedEdits() }, async ({ miner }) => {
   const unknown = `never-submitted-${randomUUID()}`;
   expect.soft(await miner.statusAnswer(unknown)).toBeRefused(404);
   expect.soft(await miner.getAnswer(`/edit/result/${unknown}`)).toBeRefused(404);
@@ -44,11 +46,9 @@ test('an unknown job id answers 404 on status and result', { tag: '@unknown-id-4
 
 test(
   'a finished record has queued_at ≤ started_at ≤ completed_at and echoes the request as sent',
-  { tag: '@status-lifecycle' },
+  { tag: '@status-lifecycle', annotation: plannedEdits(BASE_EDIT) },
   async ({ miner }) => {
-    const request = miner.requestBody({ prompt: 'Add falling snow', seed: 71, guidance_scale: 7.5, num_inference_steps: 10 });
-    const outcome = await miner.edit(request, 'job whose record is read');
-    const { record } = outcome;
+    const { record, request } = await miner.sharedEdit(BASE_EDIT);
     const [queued, started, completed] = [record.queued_at, record.started_at, record.completed_at].map((t) =>
       t ? parseIsoTimestamp(t) : NaN,
     );
@@ -69,7 +69,7 @@ test(
 
 test(
   'the result of an unfinished job is refused: 400 (seed protocol) or 404 (later revision)',
-  { tag: '@unfinished-result' },
+  { tag: '@unfinished-result', annotation: plannedEdits(10, 10, 10) },
   async ({ miner }) => {
     const last = await submitBehindOthers(miner, await largeInput());
     const before = await miner.status(last.job_id);
@@ -94,7 +94,7 @@ test(
 
 test(
   'a job_id that is still queued or processing is refused with 409 where the miner serves requests while it edits',
-  { tag: '@duplicate-job-id' },
+  { tag: '@duplicate-job-id', annotation: plannedEdits(10, 10, 10) },
   async ({ miner, revision }) => {
     test.skip(!revision.imageUrl, 'the seed revision edits on its event loop, so a second submission waits until the first job ended');
     const last = await submitBehindOthers(miner, await largeInput());
@@ -105,9 +105,9 @@ test(
   },
 );
 
-/** Four large jobs, then one more: the last waits behind the others, so it stays unfinished for a while. */
+/** Two large jobs, then one more: the last waits behind the others (two workers at most), so it stays unfinished a while. */
 async function submitBehindOthers(miner: MinerClient, large: InputImage) {
-  const ahead = [81, 82, 83, 84].map((seed) => miner.requestBody({ seed, image_b64: large.b64, callback_url: undefined }));
+  const ahead = [81, 82].map((seed) => miner.requestBody({ seed, image_b64: large.b64, callback_url: undefined }));
   await Promise.all(ahead.map((request) => miner.submit(request)));
   const last = miner.requestBody({ seed: 85, callback_url: undefined });
   await miner.submit(last);

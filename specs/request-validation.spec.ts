@@ -1,4 +1,4 @@
-import { expect, submitUnusable, test } from '../fixtures/index.ts';
+import { expect, plannedEdits, submitUnusable, test } from '../fixtures/index.ts';
 
 // POST /edit validates its body as FastAPI does: a missing or mistyped field or an out-of-range number
 // is a 422 naming the field, and never a job. An input that cannot be edited is refused with 400 (seed
@@ -6,7 +6,7 @@ import { expect, submitUnusable, test } from '../fixtures/index.ts';
 
 test(
   'an edit without a seed is refused with 422 naming body.seed and never becomes a job',
-  { tag: '@seed-required' },
+  { tag: '@seed-required', annotation: plannedEdits() },
   async ({ miner }) => {
     const { seed: _omitted, ...withoutSeed } = miner.requestBody({ seed: 23 });
     expect(await miner.post(withoutSeed)).toBeRefused(422, { loc: ['body', 'seed'] });
@@ -16,7 +16,7 @@ test(
 
 test(
   'out-of-range guidance_scale and num_inference_steps are refused with 422 naming the field',
-  { tag: '@ranges-refused' },
+  { tag: '@ranges-refused', annotation: plannedEdits() },
   async ({ miner, callbacks }) => {
     const cases = [
       { what: 'guidance_scale above 20', fields: { guidance_scale: 25 }, loc: ['body', 'guidance_scale'] },
@@ -33,23 +33,32 @@ test(
   },
 );
 
-test('an edit with no image source is turned away', { tag: '@image-source-required' }, async ({ miner, callbacks }) => {
-  const rejection = await submitUnusable(
-    miner,
-    callbacks,
-    'an edit with no image source',
-    miner.requestBody({ seed: 22, image_b64: undefined }),
-  );
-  expect(rejection).toBeTurnedAway();
-});
+// At the later revision an unusable input is accepted and its job fails before any step: planned as one edit.
+test(
+  'an edit with no image source is turned away',
+  { tag: '@image-source-required', annotation: plannedEdits(10) },
+  async ({ miner, callbacks }) => {
+    const rejection = await submitUnusable(
+      miner,
+      callbacks,
+      'an edit with no image source',
+      miner.requestBody({ seed: 22, image_b64: undefined }),
+    );
+    expect(rejection).toBeTurnedAway();
+  },
+);
 
-test('image_b64 that is not an image is turned away', { tag: '@undecodable-image-refused' }, async ({ miner, callbacks }) => {
-  const notAnImage = Buffer.from('plain text, not an image').toString('base64');
-  const rejection = await submitUnusable(
-    miner,
-    callbacks,
-    'image_b64 that is not an image',
-    miner.requestBody({ seed: 35, image_b64: notAnImage }),
-  );
-  expect(rejection).toBeTurnedAway();
-});
+test(
+  'image_b64 that is not an image is turned away',
+  { tag: '@undecodable-image-refused', annotation: plannedEdits(10) },
+  async ({ miner, callbacks }) => {
+    const notAnImage = Buffer.from('plain text, not an image').toString('base64');
+    const rejection = await submitUnusable(
+      miner,
+      callbacks,
+      'image_b64 that is not an image',
+      miner.requestBody({ seed: 35, image_b64: notAnImage }),
+    );
+    expect(rejection).toBeTurnedAway();
+  },
+);

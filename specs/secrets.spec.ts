@@ -1,11 +1,11 @@
-import { expect, test, validatorSecret } from '../fixtures/index.ts';
+import { expect, plannedEdits, test, validatorSecret } from '../fixtures/index.ts';
 
 // The callback secret proves a callback came from the miner the validator asked; status records and
 // /jobs are public, so the secret must not appear there, nor in any error text.
 
 test(
   'the callback secret appears in no status record, no /jobs listing and no error',
-  { tag: '@secret-kept' },
+  { tag: '@secret-kept', annotation: plannedEdits(10, 10) },
   async ({ miner, sample }) => {
     const secret = validatorSecret();
     const truncated = sample.bytes.subarray(0, Math.floor(sample.bytes.length * 0.6)).toString('base64');

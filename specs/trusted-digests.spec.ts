@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { expect, fileDigest, inputImage, inputShapePairs, sampleImage, test } from '../fixtures/index.ts';
+import { expect, fileDigest, inputImage, inputShapePairs, plannedEdits, sampleImage, test } from '../fixtures/index.ts';
 
 // The validator's replay at home: validator-shaped requests whose PNG SHA-256 digests were recorded on a
 // miner you trust (same GPU model, same driver) must come out the same here, byte for byte.
@@ -10,7 +10,7 @@ const PROMPT = 'Make the sky a warm sunset orange';
 
 test(
   'validator-shaped requests give the PNG digests recorded on a trusted miner',
-  { tag: ['@trusted-digests', '@slow'] },
+  { tag: ['@trusted-digests', '@slow'], annotation: plannedEdits(...Array<number>(7).fill(10)) },
   async ({ miner, sample, settings }) => {
     const name = settings.ASYNC_TRUSTED_DIGESTS;
     test.skip(!name, 'no ASYNC_TRUSTED_DIGESTS: name a set recorded on a miner you trust to compare digests with it');

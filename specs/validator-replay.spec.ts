@@ -1,11 +1,11 @@
-import { dispatchAsValidator, expect, test, validatorRequest, validatorSecret, validatorSeed } from '../fixtures/index.ts';
+import { dispatchAsValidator, expect, plannedEdits, test, validatorRequest, validatorSecret, validatorSeed } from '../fixtures/index.ts';
 
 // Validators send one shape of request, replay it on a trusted miner and compare the SHA-256 of the two
 // PNG files; a changed job_id, a wrong secret, a missing image or a late callback fails the job.
 
 test(
   'a validator-shaped job calls back once, in budget, and replays byte for byte',
-  { tag: '@validator-replay' },
+  { tag: ['@validator-replay', '@smoke'], annotation: plannedEdits(10, 10) },
   async ({ miner, callbacks, revision, sample, settings }) => {
     const payload = { prompt: 'Make the sky a warm sunset orange', seed: validatorSeed(), input: sample, secret: validatorSecret() };
     test.info().annotations.push({

@@ -1,13 +1,16 @@
 import { expect, test } from '@playwright/test';
 import { FAULTS } from '../../reference-miner/faults.ts';
 import { withReferenceMiner } from '../support/with-reference-miner.ts';
-import { runSuite } from '../support/run-suite.ts';
+import { parseCost, unplanned } from '../../lib/edit-cost.ts';
+import { PLANNED_EDITS, SPENT_EDITS } from '../../lib/report-annotations.ts';
+import { runSuite, type SuiteTestResult } from '../support/run-suite.ts';
 import { ADVISORY_CASES, caseName, FAULT_CASES, type FaultCase } from './fault-cases.ts';
 
 // The suite earns trust by failing: each fault of the reference miner must make the test of its rule
 // fail, for the stated reason, and the healthy miner must pass everything.
 
 test('the healthy reference miner, started by the config itself, passes every spec; every rule has a fault that fails it', async () => {
+  test.slow(); // the whole suite, trusted digests included, in a child run
   const run = await runSuite({ env: { ASYNC_TRUSTED_DIGESTS: 'reference-miner' } });
   const failures = run.tests.filter((t) => t.outcome !== 'expected').map((t) => `${t.title}: ${t.outcome}\n${t.errors}`);
   expect(failures, run.output).toEqual([]);
@@ -16,15 +19,25 @@ test('the healthy reference miner, started by the config itself, passes every sp
 
   const attachments = (rule: string) => run.tests.find((t) => t.tags.includes(rule))?.attachments ?? [];
   expect(attachments('@same-request-same-bytes'), 'the report shows the input and both outputs').toEqual(
-    expect.arrayContaining(['input.png', 'first run.png', 'second run.png']),
+    expect.arrayContaining(['input.png', 'base edit.png', 'the base request again.png']),
   );
+
+  // The price said before the first job holds: every test declares its edits and spends none beyond them.
+  const annotation = (t: SuiteTestResult, type: string) => t.annotations.find((a) => a.type === type)?.description;
+  const unpriced = run.tests.filter((t) => annotation(t, PLANNED_EDITS) === undefined).map((t) => t.title);
+  expect(unpriced, 'tests that declare no planned edits').toEqual([]);
+  const overspent = run.tests.flatMap((t) => {
+    const extra = unplanned(parseCost(annotation(t, PLANNED_EDITS)), parseCost(annotation(t, SPENT_EDITS)));
+    return extra.length ? [`${t.title}: ${extra.join(', ')}`] : [];
+  });
+  expect(overspent, 'edits spent beyond what the test planned').toEqual([]);
   expect(
     attachments('@callback-completed').filter((name) => /^callback 1 e2e-.*\.json$/.test(name)),
     'the report shows the callback body',
   ).toHaveLength(1);
 
-  // @slow marks cost, not a rule: a quick pass is --grep-invert @slow.
-  const ruleTags = (t: { tags: string[] }) => t.tags.filter((tag) => tag !== '@slow');
+  // @slow and @smoke mark cost tiers, not rules: the quick pass is --grep-invert @slow, the deploy check --grep @smoke.
+  const ruleTags = (t: { tags: string[] }) => t.tags.filter((tag) => tag !== '@slow' && tag !== '@smoke');
   const untagged = run.tests.filter((t) => ruleTags(t).length !== 1).map((t) => `${t.title}: ${t.tags.join(' ') || 'no tag'}`);
   expect(untagged, 'every test names exactly one rule in its tag').toEqual([]);
   const rules = new Set(run.tests.flatMap(ruleTags));
@@ -103,6 +116,7 @@ const HEALTHY_MINERS = [
 
 for (const { name, miner, skipped, divergences } of HEALTHY_MINERS)
   test(`a healthy miner ${name} passes, with the checks it cannot serve skipped and its divergences named`, async () => {
+    test.slow(); // the whole suite in a child run
     const run = await withReferenceMiner(miner, (minerUrl) =>
       runSuite({
         env: { ASYNC_MINER_URL: minerUrl, ASYNC_TRUSTED_DIGESTS: 'reference-miner' },
@@ -124,7 +138,7 @@ test('a diff picture is attached when pixels differ', async () => {
   const run = await withReferenceMiner({ faults: ['unstable-pixels'] }, (minerUrl) =>
     runSuite({ env: { ASYNC_MINER_URL: minerUrl }, args: ['--grep', '@same-request-same-bytes'] }),
   );
-  expect(run.tests[0]?.attachments, 'a diff picture for differing pixels').toContain('diff first run vs second run.png');
+  expect(run.tests[0]?.attachments, 'a diff picture for differing pixels').toContain('diff base edit vs the base request again.png');
 });
 
 /** The test of the case's rule ran and failed for the stated reason. */

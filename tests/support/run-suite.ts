@@ -99,7 +99,7 @@ function readReport(reportFile: string): Pick<SuiteRun, 'tests' | 'metadata'> {
           outcome: t.status,
           errors: t.results.flatMap((r) => r.errors.map((e) => stripVTControlCharacters(e.message ?? ''))).join('\n'),
           attachments: t.results.flatMap((r) => r.attachments.map((a) => a.name)),
-          annotations: t.annotations,
+          annotations: [...t.annotations, ...t.results.flatMap((r) => r.annotations)],
           project: t.projectName,
         });
     for (const child of suite.suites ?? []) visit(child, [...titles, child.title]);

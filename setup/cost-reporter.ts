@@ -1,0 +1,70 @@
+import type { FullConfig, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
+import { addCosts, describeTotal, parseCost, parseEditTimes, totalOf, type EditCost, type EditTime } from '../lib/edit-cost.ts';
+import { EDIT_TIMES, PLANNED_EDITS, SPENT_EDITS } from '../lib/report-annotations.ts';
+
+// Every step the suite spends is a step the operator's GPU does not serve validators: the price is said
+// before the first job (from each test's declared plan) and after the last (from what the miner accepted,
+// with the miner's own seconds per step), on the console and in the report header.
+
+type ProjectCost = { planned: EditCost[]; spent: EditCost[]; times: EditTime[] };
+
+export default class CostReporter implements Reporter {
+  private config: FullConfig | undefined;
+  private readonly projects = new Map<string, ProjectCost>();
+
+  printsToStdio(): boolean {
+    return false;
+  }
+
+  onBegin(config: FullConfig, suite: Suite): void {
+    this.config = config;
+    for (const test of suite.allTests()) {
+      const plan = test.annotations.find((a) => a.type === PLANNED_EDITS);
+      if (plan) this.projectOf(test).planned.push(parseCost(plan.description));
+    }
+    for (const [project, { planned }] of this.projects)
+      if (planned.length)
+        console.log(
+          `[kontext-e2e] ${this.named(project)}The ${planned.length} selected tests plan at most ${describeTotal(totalOf(addCosts(planned)))} on the miner (a shared edit counted once; each Playwright worker makes its own).`,
+        );
+  }
+
+  onTestEnd(test: TestCase, result: TestResult): void {
+    const cost = this.projectOf(test);
+    for (const annotation of result.annotations) {
+      if (annotation.type === SPENT_EDITS) cost.spent.push(parseCost(annotation.description));
+      if (annotation.type === EDIT_TIMES) cost.times.push(...parseEditTimes(annotation.description));
+    }
+  }
+
+  onEnd(): void {
+    const lines: string[] = [];
+    for (const [project, { spent, times }] of this.projects) {
+      if (!spent.length) continue;
+      // Shared edits are made once per worker, so what was spent counts each time it was made.
+      const total = totalOf({ own: spent.flatMap((cost) => [...cost.own, ...cost.shared.values()]), shared: new Map() });
+      lines.push(`${this.named(project)}The run spent ${describeTotal(total)} on the miner${perStep(times)}.`);
+    }
+    for (const line of lines) console.log(`[kontext-e2e] ${line}`);
+    if (lines.length && this.config) this.config.metadata.Cost = lines.join(' ');
+  }
+
+  private projectOf(test: TestCase): ProjectCost {
+    const name = test.parent.project()?.name ?? '';
+    let cost = this.projects.get(name);
+    if (!cost) this.projects.set(name, (cost = { planned: [], spent: [], times: [] }));
+    return cost;
+  }
+
+  private named(project: string): string {
+    return this.projects.size > 1 ? `${project}: ` : '';
+  }
+}
+
+/** `; its own records: 0.113 s per step (1.13 s for a 10-step edit)`, from the edits timed on the miner. */
+function perStep(times: EditTime[]): string {
+  const steps = times.reduce((sum, time) => sum + time.steps, 0);
+  if (!steps) return '';
+  const secondsPerStep = times.reduce((sum, time) => sum + time.ms, 0) / 1000 / steps;
+  return `; by its own records (started_at → completed_at) ${secondsPerStep.toFixed(3)} s per step, ${(secondsPerStep * 10).toFixed(2)} s for a validator's 10-step edit`;
+}
