@@ -39,7 +39,9 @@ test(
       miner.edit({ prompt: OTHER_PROMPTS[1], seed: SEED }, 'long prompt run 1'),
       miner.edit({ prompt: OTHER_PROMPTS[1], seed: SEED }, 'long prompt run 2'),
     ]);
+
     await test.step(`the long prompt "${OTHER_PROMPTS[1]}" is deterministic`, () => expect.soft(longAgain).toBeSameImageAs(long));
+
     await test.step('each prompt gives its own image', async () => {
       await expect.soft(short).toDifferVisiblyFrom(base);
       await expect.soft(long).toDifferVisiblyFrom(base);
@@ -58,8 +60,11 @@ test(
       miner.edit({ ...BASE_EDIT.fields, guidance_scale: 7.5 }, 'guidance 7.5 run 1'),
       miner.edit({ ...BASE_EDIT.fields, guidance_scale: 7.5 }, 'guidance 7.5 run 2'),
     ]);
+
     await test.step('guidance 7.5 is deterministic', () => expect.soft(highGuidanceAgain).toBeSameImageAs(highGuidance));
+
     await test.step('num_inference_steps changes the output', () => expect.soft(moreSteps).toDifferVisiblyFrom(base));
+
     await test.step('guidance_scale changes the output', () => expect.soft(highGuidance).toDifferVisiblyFrom(base));
   },
 );

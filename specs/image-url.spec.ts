@@ -24,7 +24,7 @@ test.beforeEach(({ revision, callbacks }) => {
 });
 
 // Each image_url edit is the base edit's request with the input moved to a URL, so the base edit is its twin.
-const SEED = BASE_EDIT.fields.seed!;
+const SEED = BASE_EDIT.fields.seed;
 
 test(
   'an image_url input is fetched and edited exactly as the same image sent as base64, and wins over image_b64',
