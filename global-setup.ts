@@ -8,7 +8,8 @@ import { checkExternalReceiver } from './setup/external-receiver-check.ts';
 import { MinerUnreachableError, probeHealth } from './setup/health-probe.ts';
 import { OperatorError, toOperatorError } from './setup/operator-error.ts';
 import { REFERENCE_MINER_FLAG } from './setup/reference-miner-target.ts';
-import { minerTargets, readSettings, type Settings } from './setup/settings.ts';
+import { minerTargets, readSettings, SECRET_SETTINGS, type Settings } from './setup/settings.ts';
+import { PROXY_NOT_ASKED, PROXY_PROJECT, prepareProxy, publishProxyContext, type PreparedProxy } from './setup/proxy-target.ts';
 import { checkSampleImage } from './setup/sample-image-check.ts';
 import { describeProtocol, readEditRequestFields } from './setup/protocol-revision.ts';
 import { publishSuiteContexts, type SuiteContext } from './setup/suite-context.ts';
@@ -17,19 +18,23 @@ import { publishSuiteContexts, type SuiteContext } from './setup/suite-context.t
  * Runs once: checks the miner is up with editing enabled, decides where it can reach the callback
  * receiver, and hands both to the workers. Any failure stops the whole run with one sentence.
  */
-export default async function globalSetup(config: FullConfig): Promise<() => void> {
+export default async function globalSetup(config: FullConfig): Promise<() => Promise<void>> {
   const runStateDir = mkdtempSync(path.join(tmpdir(), 'kontext-e2e-run-'));
-  const teardown = () => rmSync(runStateDir, { recursive: true, force: true });
+  const stops: (() => Promise<void>)[] = [];
+  const teardown = async () => {
+    await Promise.all(stops.map((stop) => stop()));
+    rmSync(runStateDir, { recursive: true, force: true });
+  };
   try {
-    await prepareRun(runStateDir, config);
+    await prepareRun(runStateDir, config, stops);
     return teardown;
   } catch (error) {
-    teardown();
+    await teardown();
     throw toOperatorError(error);
   }
 }
 
-async function prepareRun(runStateDir: string, config: FullConfig): Promise<void> {
+async function prepareRun(runStateDir: string, config: FullConfig, stops: (() => Promise<void>)[]): Promise<void> {
   const settings = readSettings();
   const targets = minerTargets(settings);
   await checkSampleImage(settings.ASYNC_SAMPLE_IMAGE);
@@ -37,10 +42,12 @@ async function prepareRun(runStateDir: string, config: FullConfig): Promise<void
   try {
     const prepared: PreparedMiner[] = [];
     for (const minerUrl of targets) prepared.push(await prepareMiner(api, settings, minerUrl, runStateDir, targets.length > 1));
+    const proxy = await prepareProxyChecks(api, settings, config, prepared, runStateDir);
+    if (proxy) stops.push(proxy.stop);
     const callback = prepared[0]!.context.callback;
     if (callback.rule === 'external') await checkExternalReceiver(settings.ASYNC_CALLBACK_BASE_URL!);
     else if (callback.preferredPort) await checkCallbackPortFree(callback.bindHost, callback.preferredPort);
-    describeRunInReport(config, prepared, settings);
+    describeRunInReport(config, prepared, settings, proxy);
     publishSuiteContexts(prepared.map(({ context }) => context));
   } finally {
     await api.dispose();
@@ -102,13 +109,47 @@ function describeCallbackAddress(callback: CallbackAddress): string {
   return `Callbacks reach ${origin}${port}, receiver bound to ${callback.bindHost} ${rule}.`;
 }
 
-const SECRET_SETTINGS = new Set(['ASYNC_CALLBACK_SECRET']);
+/**
+ * The proxy project, when this run selected it: the operator's proxy, or the bundled one started in front of the
+ * miner. Without ASYNC_MINER_URL the proxy alone is tested, its callbacks addressed as seen from the proxy's host.
+ */
+async function prepareProxyChecks(
+  api: APIRequestContext,
+  settings: Settings,
+  config: FullConfig,
+  prepared: PreparedMiner[],
+  runStateDir: string,
+): Promise<PreparedProxy | undefined> {
+  if (!config.filteredProjects.some((project) => project.name === PROXY_PROJECT)) {
+    console.log(`[kontext-e2e] ${PROXY_NOT_ASKED}`);
+    return undefined;
+  }
+  const miner = prepared[0]?.context;
+  const proxy = await prepareProxy(api, settings, {
+    minerUrl: miner?.minerUrl,
+    minerReachable: !!miner && !miner.skipReason,
+    runStateDir,
+  });
+  const { proxyUrl, directMinerUrl, bundled } = proxy.context;
+  if (!miner) {
+    const callback = await resolveCallbackAddress(settings, proxyUrl);
+    const context = { minerUrl: proxyUrl, runStateDir, editRequestFields: [], outputKeepsPreparedSize: false, callback };
+    prepared.push({ context, protocol: 'unknown: the miner is reached only through the proxy', faults: undefined });
+    console.log(`[kontext-e2e] ${describeCallbackAddress(callback)}`);
+  }
+  console.log(
+    `[kontext-e2e] Proxy checks: ${bundled ? `the bundled reference proxy at ${proxyUrl} (dev keys //Alice signs, //Bob is the miner)` : `the proxy at ${proxyUrl}`}` +
+      `; ${directMinerUrl ? `job status read from the miner at ${directMinerUrl}` : 'no ASYNC_MINER_URL, so verdicts come from callbacks alone'}.`,
+  );
+  publishProxyContext(proxy.context);
+  return proxy;
+}
 
 /**
  * The HTML and JSON reports show config.metadata; global setup gets the same FullConfig object the
  * reporters read at the end, so what is written here reaches the report header.
  */
-function describeRunInReport(config: FullConfig, miners: PreparedMiner[], runSettings: Settings): void {
+function describeRunInReport(config: FullConfig, miners: PreparedMiner[], runSettings: Settings, proxy?: PreparedProxy): void {
   const settings = Object.entries(runSettings)
     .filter(([, value]) => value !== undefined)
     .map(([name, value]) => `${name}=${SECRET_SETTINGS.has(name) ? '***' : String(value)}`)
@@ -123,6 +164,8 @@ function describeRunInReport(config: FullConfig, miners: PreparedMiner[], runSet
     Protocol: miners.map(({ context, protocol }) => `${fleet ? `${context.minerUrl}: ` : ''}${protocol}`).join(' | '),
     Settings: settings,
     ...(faults.length ? { 'Reference miner faults': faults.join(' | ') } : {}),
+    ...(proxy ? { 'Proxy URL': `${proxy.context.proxyUrl}${proxy.context.bundled ? ' (bundled reference proxy)' : ''}` } : {}),
+    ...(proxy?.context.bundled && process.env.PROXY_FAULTS ? { 'Reference proxy faults': process.env.PROXY_FAULTS } : {}),
     'Suite version': suite.version,
   });
 }

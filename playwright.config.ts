@@ -1,6 +1,7 @@
 import 'dotenv/config';
 import { defineConfig } from '@playwright/test';
 import { referenceMinerServer } from './setup/reference-miner-target.ts';
+import { PROXY_PROJECT, proxyProjectMinerUrl } from './setup/proxy-target.ts';
 import { minerTargets, readSettings } from './setup/settings.ts';
 import type { MinerUnderTest } from './setup/suite-context.ts';
 
@@ -18,12 +19,17 @@ const projectsOf = (minerUrl: string) => {
     ...(settings.ASYNC_ADVISORY ? [{ name: fleet ? `advisory ${address}` : 'advisory', testDir: 'advisory', use: { minerUrl } }] : []),
   ];
 };
+// Always defined, run when named (--project proxy) or when ASYNC_PROXY_URL asks; global setup starts what it needs.
+const proxyMinerUrl = proxyProjectMinerUrl(settings, targets);
+const proxyProject = proxyMinerUrl
+  ? [{ name: PROXY_PROJECT, testDir: 'proxy', default: !!settings.ASYNC_PROXY_URL, use: { minerUrl: proxyMinerUrl } }]
+  : [];
 // A test may chain several edits: give it room for four jobs and their callbacks.
 const testTimeoutMs = (4 * settings.ASYNC_JOB_TIMEOUT_SECONDS + settings.ASYNC_CALLBACK_TIMEOUT_SECONDS + 30) * 1000;
 
 export default defineConfig<MinerUnderTest>({
   testDir: 'specs',
-  projects: targets.flatMap(projectsOf),
+  projects: [...targets.flatMap(projectsOf), ...proxyProject],
   globalSetup: './global-setup.ts',
   fullyParallel: true,
   forbidOnly: !!process.env.CI,

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { hexToU8a, isHex, stringToU8a, u8aToHex } from '@polkadot/util';
@@ -103,6 +103,22 @@ export async function signerFromUri(uri: string): Promise<KeyringPair> {
     return new Keyring({ type: 'sr25519', ss58Format: SS58_FORMAT }).addFromUri(trimmed);
   } catch {
     throw refusal(); // a derivation path keyring cannot read; its own message could quote the secret
+  }
+}
+
+/** A key nobody else holds, for requests the proxy must not know: a stranger sender, another miner. */
+export async function freshKey(): Promise<KeyringPair> {
+  await cryptoWaitReady();
+  return new Keyring({ type: 'sr25519', ss58Format: SS58_FORMAT }).addFromSeed(randomBytes(32));
+}
+
+/** True for an SS58 address with a valid checksum, as Epistula-Signed-By and -For carry. */
+export function isSs58Address(text: string): boolean {
+  try {
+    decodeAddress(text);
+    return !isHex(text); // decodeAddress also takes a raw hex public key, which no hotkey setting holds
+  } catch {
+    return false;
   }
 }
 

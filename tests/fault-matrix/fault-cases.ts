@@ -1,5 +1,6 @@
 import type { MinerOverrides } from '../../reference-miner/config.ts';
 import type { FaultName } from '../../reference-miner/faults.ts';
+import type { ProxyFaultName } from '../../reference-proxy/faults.ts';
 
 /**
  * A fault of the reference miner, the rule (a spec test's tag) that must catch it, and the words its
@@ -266,4 +267,57 @@ export const ADVISORY_CASES: FaultCase[] = [
     because: /POST \/edit with job_id "\.\.\/\.\.\/etc\/kontext" should be refused with 400 or 422[\s\S]*Received: 200/,
   },
   { fault: 'no-body-limit', rule: '@advisory-body-limit', because: /POST \/edit with a 64 MiB body[\s\S]*Received: (200|400)/ },
+];
+
+/**
+ * A fault of the reference proxy that `--project proxy` starts in front of a healthy reference miner, the proxy
+ * rule that must catch it, and the words its failure must say.
+ */
+export type ProxyFaultCase = {
+  proxyFault: ProxyFaultName;
+  rule: `@proxy-${string}`;
+  because: RegExp;
+  /** The miner answers POST /edit only this long after taking it, as a full queue does: the proxy's wait runs out first. */
+  minerAnswersAfterMs?: number;
+  env?: Record<string, string>;
+};
+
+export const PROXY_CASES: ProxyFaultCase[] = [
+  {
+    proxyFault: 'accepts-unsigned',
+    rule: '@proxy-refuses-unsigned',
+    because:
+      /POST \/edit with no Authorization header should be refused with 401 and never become a job, but the proxy answered 200 .* and the miner's GET \/edit\/status\/[0-9a-f-]{36} answers 200, so the request reached it and became a job: the proxy must require Authorization: Epistula/,
+  },
+  {
+    proxyFault: 'ignores-signed-for',
+    rule: '@proxy-refuses-other-miner',
+    because:
+      /POST \/edit with Epistula-Signed-For \w+ should be refused with 401 .* but the proxy answered 200 .*: the proxy must refuse an Epistula-Signed-For other than auth\.miner_hotkey/,
+  },
+  {
+    proxyFault: 'no-staleness-check',
+    rule: '@proxy-refuses-stale',
+    because: /Epistula-Timestamp 60 s old should be refused with 401 .* but the proxy answered 200 .*older than auth\.allowed_delta_ms/,
+  },
+  {
+    proxyFault: 'ignores-allowed-senders',
+    rule: '@proxy-refuses-unknown-sender',
+    because: /a key no one allowed should be refused with 403 .* but the proxy answered 200 .*auth\.allowed_senders/,
+  },
+  // Validators send image_url, a field the rewriting proxy's model drops: the miner gets an edit with no image.
+  {
+    proxyFault: 'rewrites-body',
+    rule: '@proxy-validator-replay',
+    because:
+      /POST \/edit through the proxy should be accepted .* but it answered 400 .*Either image_b64 or reference_job_id must be provided.*: the miner refused what the proxy forwarded.*byte for byte/,
+  },
+  {
+    proxyFault: 'late-without-202',
+    rule: '@proxy-validator-replay',
+    minerAnswersAfterMs: 4_000,
+    env: { ASYNC_PROXY_WAIT_SECONDS: '1' },
+    because:
+      /seconds until the proxy answered POST \/edit, against its 1 s wait before the 202 \(ASYNC_PROXY_WAIT_SECONDS\) plus 2 s[\s\S]*Received:\s+4\.\d+/,
+  },
 ];

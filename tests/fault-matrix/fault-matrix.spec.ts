@@ -1,10 +1,12 @@
 import { expect, test } from '@playwright/test';
 import { FAULTS } from '../../reference-miner/faults.ts';
+import { PROXY_FAULTS } from '../../reference-proxy/faults.ts';
+import { startPrefixProxy } from '../support/prefix-proxy.ts';
 import { withReferenceMiner } from '../support/with-reference-miner.ts';
 import { parseCost, unplanned } from '../../lib/edit-cost.ts';
 import { PLANNED_EDITS, SPENT_EDITS } from '../../lib/report-annotations.ts';
 import { runSuite, type SuiteTestResult } from '../support/run-suite.ts';
-import { ADVISORY_CASES, caseName, FAULT_CASES, type FaultCase } from './fault-cases.ts';
+import { ADVISORY_CASES, caseName, FAULT_CASES, PROXY_CASES, type FaultCase } from './fault-cases.ts';
 
 // The suite earns trust by failing: each fault of the reference miner must make the test of its rule
 // fail, for the stated reason, and the healthy miner must pass everything.
@@ -78,7 +80,65 @@ for (const faultCase of [...FAULT_CASES, ...ADVISORY_CASES]) {
         args: [...(advisory ? ADVISORY_RUN.args : []), '--grep', `${rule}\\b`],
       }),
     );
-    expectCaught(run, faultCase, because);
+    expectCaught(run, faultCase.rule, caseName(faultCase), because);
+  });
+}
+
+// The validator's path: --project proxy starts the reference proxy, with PROXY_FAULTS, in front of the miner.
+const PROXY_RUN = ['--project', 'proxy'];
+
+/** Runs `body` against `minerUrl`, or against a forwarder that answers its POSTs `holdPostMs` late. */
+async function withSlowAnswers<T>(minerUrl: string, holdPostMs: number | undefined, body: (url: string) => Promise<T>): Promise<T> {
+  if (!holdPostMs) return body(minerUrl);
+  const forwarder = await startPrefixProxy(minerUrl, '', { holdPostMs });
+  try {
+    return await body(forwarder.url);
+  } finally {
+    await forwarder.close();
+  }
+}
+
+test('the healthy reference proxy, started by global setup for --project proxy, passes every proxy check', async () => {
+  const run = await runSuite({ args: PROXY_RUN });
+  const failures = run.tests.filter((t) => t.outcome !== 'expected').map((t) => `${t.title}: ${t.outcome}\n${t.errors}`);
+  expect(failures, run.output).toEqual([]);
+  expect(run.exitCode, run.output).toBe(0);
+  expect(run.output).toContain('Proxy checks: the bundled reference proxy');
+  expect(run.metadata['Settings'], 'the report header').not.toMatch(/ASYNC_SIGNER_URI=(?!\*\*\*)/);
+  const untagged = run.tests.filter((t) => t.tags.length !== 1 || !t.tags[0]!.startsWith('@proxy-')).map((t) => t.title);
+  expect(untagged, 'every proxy check names exactly one @proxy- rule').toEqual([]);
+});
+
+test('a healthy proxy in front of a miner slower to answer than its wait passes the replay with a 202', async () => {
+  const run = await withReferenceMiner({}, (minerUrl) =>
+    withSlowAnswers(minerUrl, 2_500, (url) =>
+      runSuite({ env: { ASYNC_MINER_URL: url, ASYNC_PROXY_WAIT_SECONDS: '1' }, args: [...PROXY_RUN, '--grep', '@proxy-validator-replay'] }),
+    ),
+  );
+  expect(
+    run.tests.map((t) => `${t.title}: ${t.outcome}\n${t.errors}`),
+    run.output,
+  ).toEqual([expect.stringMatching(/: expected\n$/)]);
+});
+
+test('every fault of the reference proxy is in the matrix', () => {
+  const listed = PROXY_CASES.map((c) => c.proxyFault);
+  expect(
+    Object.keys(PROXY_FAULTS).filter((f) => !listed.includes(f as (typeof listed)[number])),
+    'proxy faults no case of the matrix catches',
+  ).toEqual([]);
+});
+
+for (const proxyCase of PROXY_CASES) {
+  const { proxyFault, rule, because, minerAnswersAfterMs, env } = proxyCase;
+
+  test(`the proxy fault ${proxyFault} fails ${rule}`, async () => {
+    const run = await withReferenceMiner({}, (minerUrl) =>
+      withSlowAnswers(minerUrl, minerAnswersAfterMs, (url) =>
+        runSuite({ env: { ASYNC_MINER_URL: url, PROXY_FAULTS: proxyFault, ...env }, args: [...PROXY_RUN, '--grep', `${rule}\\b`] }),
+      ),
+    );
+    expectCaught(run, rule, `the proxy fault ${proxyFault}`, because);
   });
 }
 
@@ -142,9 +202,9 @@ test('a diff picture is attached when pixels differ', async () => {
 });
 
 /** The test of the case's rule ran and failed for the stated reason. */
-function expectCaught(run: Awaited<ReturnType<typeof runSuite>>, faultCase: FaultCase, because: RegExp): void {
-  const target = run.tests.find((t) => t.tags.includes(faultCase.rule));
-  expect(target, `no test carries ${faultCase.rule}:\n${run.output}`).toBeDefined();
-  expect(target!.outcome, `${faultCase.rule} should fail against ${caseName(faultCase)}`).toBe('unexpected');
+function expectCaught(run: Awaited<ReturnType<typeof runSuite>>, rule: string, name: string, because: RegExp): void {
+  const target = run.tests.find((t) => t.tags.includes(rule));
+  expect(target, `no test carries ${rule}:\n${run.output}`).toBeDefined();
+  expect(target!.outcome, `${rule} should fail against ${name}`).toBe('unexpected');
   expect(target!.errors).toMatch(because);
 }

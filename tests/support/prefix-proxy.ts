@@ -6,8 +6,10 @@ const FORWARD_TIMEOUT_MS = 30_000;
 /**
  * A reverse proxy that serves `target` only under `prefix` (http://proxy/miner/health → target/health)
  * and answers 404 elsewhere, as a path-routing proxy does; it lists every path it was asked.
+ * `holdPostMs` hands on a POST at once but answers it only that much later, as a miner whose full queue
+ * keeps the submission waiting does.
  */
-export async function startPrefixProxy(target: string, prefix: string) {
+export async function startPrefixProxy(target: string, prefix: string, { holdPostMs = 0 }: { holdPostMs?: number } = {}) {
   const asked: string[] = [];
   const server = createServer((request, response) => {
     const path = request.url ?? '/';
@@ -16,10 +18,14 @@ export async function startPrefixProxy(target: string, prefix: string) {
       response.writeHead(404, { 'content-type': 'application/json' });
       return response.end(JSON.stringify({ detail: `Not Found: only ${prefix}/… is routed` }));
     }
+    const held = request.method === 'POST' ? holdPostMs : 0;
+    const answerDue = performance.now() + held;
     void forward(request, `${target}${path.slice(prefix.length)}`).then(
       async (answer) => {
+        const bytes = Buffer.from(await answer.arrayBuffer());
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, answerDue - performance.now())));
         response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/octet-stream' });
-        response.end(Buffer.from(await answer.arrayBuffer()));
+        response.end(bytes);
       },
       (error: Error) => {
         response.writeHead(502, { 'content-type': 'text/plain' });

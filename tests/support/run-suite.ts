@@ -75,7 +75,7 @@ export async function runPlaywright(args: (workDir: string) => string[], extraEn
 function inheritedEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env))
-    if (!/^(TEST_|PW_|PLAYWRIGHT_|KONTEXT_|ASYNC_|MINER_|ENABLE_KONTEXT|CI$)/.test(name)) env[name] = value;
+    if (!/^(TEST_|PW_|PLAYWRIGHT_|KONTEXT_|ASYNC_|MINER_|PROXY_|REVERSE_PROXY_|ENABLE_KONTEXT|CI$)/.test(name)) env[name] = value;
   return env;
 }
 

@@ -1,9 +1,11 @@
 import { test, expect } from '@playwright/test';
-import { hexToU8a } from '@polkadot/util';
-import { cryptoWaitReady, signatureVerify } from '@polkadot/util-crypto';
+import { hexToU8a, u8aToHex } from '@polkadot/util';
+import { cryptoWaitReady, decodeAddress, signatureVerify } from '@polkadot/util-crypto';
 import {
   epistulaHeaders,
   epistulaMessage,
+  freshKey,
+  isSs58Address,
   signedJson,
   signerFromUri,
   verifyEpistula,
@@ -203,4 +205,15 @@ test.describe('verifyEpistula judges as the upstream proxy does', () => {
     expect(await verify(headers, { allowedSenders: [BOB, ALICE] })).toMatchObject({ ok: true });
     expect(await verify(headers, { allowedSenders: [BOB] }, ['allowed-senders'])).toMatchObject({ ok: true });
   });
+});
+
+test('an SS58 hotkey is told from a broken checksum, a raw public key and a word; a fresh key is one nobody shares', async () => {
+  const bob = (await signerFromUri('//Bob')).address;
+  expect(isSs58Address(bob)).toBe(true);
+  expect(isSs58Address(`${bob.slice(0, -1)}${bob.endsWith('x') ? 'y' : 'x'}`)).toBe(false);
+  expect(isSs58Address(u8aToHex(decodeAddress(bob)))).toBe(false);
+  expect(isSs58Address('miner')).toBe(false);
+  const [one, two] = [await freshKey(), await freshKey()];
+  expect(isSs58Address(one.address)).toBe(true);
+  expect(one.address).not.toBe(two.address);
 });

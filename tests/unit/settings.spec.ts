@@ -46,3 +46,32 @@ test('ASYNC_MINER_URLS names a fleet; a different ASYNC_MINER_URL beside it is r
     'ASYNC_MINER_URL (http://b:2) and ASYNC_MINER_URLS (http://a:1) name different miners: set only ASYNC_MINER_URLS to test a fleet, or only ASYNC_MINER_URL for one miner.',
   );
 });
+
+const PROXY = {
+  ASYNC_PROXY_URL: 'http://miner-host:8080/',
+  ASYNC_SIGNER_URI: 'bottom drive obey lake curtain smoke basket hold race lonely fit walk',
+  ASYNC_MINER_HOTKEY: '5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty',
+};
+
+test('the proxy settings are read together; the proxy waits 10 s before its 202 unless told', () => {
+  expect(readSettings(PROXY)).toMatchObject({ ASYNC_PROXY_URL: 'http://miner-host:8080', ASYNC_PROXY_WAIT_SECONDS: 10 });
+});
+
+test('a proxy setting without the others is refused in one sentence naming what to set', () => {
+  expect(() => readSettings({ ASYNC_PROXY_URL: PROXY.ASYNC_PROXY_URL })).toThrow(
+    'The proxy checks need ASYNC_PROXY_URL, ASYNC_SIGNER_URI, ASYNC_MINER_HOTKEY together, but only ASYNC_PROXY_URL is set: set ASYNC_SIGNER_URI and ASYNC_MINER_HOTKEY too, or unset it to test the bundled reference proxy.',
+  );
+  expect(() => readSettings({ ...PROXY, ASYNC_PROXY_URL: '' })).toThrow(
+    /only ASYNC_SIGNER_URI and ASYNC_MINER_HOTKEY are set: set ASYNC_PROXY_URL too/,
+  );
+  expect(() => readSettings({ ...PROXY, ASYNC_MINER_URLS: 'http://a:1,http://b:2' })).toThrow(/ASYNC_PROXY_URL fronts one miner/);
+});
+
+test('a hotkey that is not SS58 is named; a bad signer secret is never quoted', () => {
+  expect(() => readSettings({ ...PROXY, ASYNC_MINER_HOTKEY: '5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694tx' })).toThrow(
+    /ASYNC_MINER_HOTKEY accepts the SS58 address of the miner's hotkey.*but it is "5FHneW46.*694tx": fix ASYNC_MINER_HOTKEY/,
+  );
+  expect(() => readSettings({ ...PROXY, ASYNC_SIGNER_URI: ' \t ' })).toThrow(
+    /ASYNC_SIGNER_URI accepts .*, but it is set \(not shown\): fix ASYNC_SIGNER_URI/,
+  );
+});
