@@ -6,7 +6,7 @@ import { withReferenceMiner } from '../support/with-reference-miner.ts';
 import { parseCost, unplanned } from '../../lib/edit-cost.ts';
 import { PLANNED_EDITS, SPENT_EDITS } from '../../lib/report-annotations.ts';
 import { runSuite, type SuiteTestResult } from '../support/run-suite.ts';
-import { ADVISORY_CASES, caseName, FAULT_CASES, PROXY_CASES, type FaultCase } from './fault-cases.ts';
+import { ADVISORY_CASES, caseName, FAULT_CASES, PROXY_CASES } from './fault-cases.ts';
 
 // The suite earns trust by failing: each fault of the reference miner must make the test of its rule
 // fail, for the stated reason, and the healthy miner must pass everything.
