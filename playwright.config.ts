@@ -1,4 +1,5 @@
 import 'dotenv/config';
+import { availableParallelism } from 'node:os';
 import { defineConfig } from '@playwright/test';
 import { referenceMinerServer } from './setup/reference-miner-target.ts';
 import { PROXY_PROJECT, proxyProjectMinerUrl } from './setup/proxy-target.ts';
@@ -11,10 +12,13 @@ const settings = readSettingsOrExit();
 // One project per miner, the miner a typed option of it; a fleet (ASYNC_MINER_URLS) names each by its address.
 const targets = minerTargets(settings);
 const fleet = targets.length > 1;
+// Each miner of a fleet has its own GPU: the run gets one miner's workers per miner, each project held to its share,
+// so a fleet takes about one miner's time without more load on any one of them.
+const workersPerMiner = process.env.CI ? 2 : Math.max(1, Math.floor(availableParallelism() / 2));
 const projectsOf = (minerUrl: string) => {
   const address = `${new URL(minerUrl).host}${new URL(minerUrl).pathname.replace(/\/$/, '')}`;
   return [
-    { name: fleet ? address : 'conformance', testDir: 'specs', use: { minerUrl } },
+    { name: fleet ? address : 'conformance', testDir: 'specs', use: { minerUrl }, ...(fleet ? { workers: workersPerMiner } : {}) },
     // Findings validators do not punish: outside the default run, asked for with ASYNC_ADVISORY=true.
     ...(settings.ASYNC_ADVISORY ? [{ name: fleet ? `advisory ${address}` : 'advisory', testDir: 'advisory', use: { minerUrl } }] : []),
   ];
@@ -34,7 +38,7 @@ export default defineConfig<MinerUnderTest>({
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0, // a flaky spec is a bug to find, not to retry
-  workers: process.env.CI ? 2 : undefined,
+  workers: fleet ? workersPerMiner * targets.length : process.env.CI ? 2 : undefined,
   timeout: testTimeoutMs,
   reporter: [['list'], ['./setup/skips-and-divergences-reporter.ts'], ['./setup/cost-reporter.ts'], ['html', { open: 'never' }]],
   webServer: referenceMiner,

@@ -1,3 +1,4 @@
+import { DeadlinePassed, waitUntil } from '../lib/wait-until.ts';
 import { compose, type Compose } from './compose-cli.ts';
 import { DockerScriptError } from './docker-script-error.ts';
 import { runCommand, tail } from './run-command.ts';
@@ -11,16 +12,15 @@ const REQUEST_TIMEOUT_MS = 2_000;
  */
 export async function waitForMinerHealth(c: Compose, project: string, port: number, timeoutMs: number): Promise<void> {
   const url = `http://127.0.0.1:${port}/health`;
-  const deadline = Date.now() + timeoutMs;
   let last = 'no answer yet';
-  while (Date.now() < deadline) {
+  const answersHealthy = async (): Promise<true | undefined> => {
     // A ref'd timer, unlike AbortSignal.timeout: undici's socket to a proxy still waiting for the container keeps no process alive.
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)), REQUEST_TIMEOUT_MS);
     try {
       const response = await fetch(url, { signal: abort.signal });
       await response.arrayBuffer();
-      if (response.ok) return;
+      if (response.ok) return true;
       last = `HTTP ${response.status}`;
     } catch (error) {
       last = describeFetchError(error);
@@ -33,12 +33,17 @@ export async function waitForMinerHealth(c: Compose, project: string, port: numb
         `Expected the miner container of project ${project} to keep running, it is ${state}: read its log below, fix the cause and run npm run docker:up again.`,
         await logsTail(c, project),
       );
-    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+    return undefined;
+  };
+  try {
+    await waitUntil(answersHealthy, { timeoutMs, describe: () => `${url} never answered 200`, pauses: [POLL_INTERVAL_MS] });
+  } catch (error) {
+    if (!(error instanceof DeadlinePassed)) throw error;
+    throw new DockerScriptError(
+      `Expected ${url} to answer 200 within ${timeoutMs / 1000} s, the last try gave ${last}: read the container's log below, and check that port ${port} is free on this host.`,
+      await logsTail(c, project),
+    );
   }
-  throw new DockerScriptError(
-    `Expected ${url} to answer 200 within ${timeoutMs / 1000} s, the last try gave ${last}: read the container's log below, and check that port ${port} is free on this host.`,
-    await logsTail(c, project),
-  );
 }
 
 async function containerState(c: Compose, project: string): Promise<string> {
