@@ -210,8 +210,11 @@ function printTable(results: TierResult[], { minerWorkers, latencyMs, stepMs }: 
     }
     const { idle, activityLog } = result;
     const disagree = activityLog.editJobs !== result.editJobs || activityLog.steps !== result.steps;
+    const { spentEdits, spentSteps } = result.tests;
+    const suiteAgrees = spentEdits === result.editJobs && spentSteps === result.steps;
     console.log(
       [
+        `[bench] ${result.tier.name}: the suite counted ${spentEdits} edits and ${spentSteps} steps, ${suiteAgrees ? 'as' : 'but'} the miner's GET /jobs lists ${result.editJobs} and ${result.steps}`,
         `[bench] ${result.tier.name}: idle ${seconds(idle.beforeFirstJobMs)} before the first job, ${seconds(idle.betweenJobsMs)} between jobs (largest ${seconds(idle.largestGapMs)}), ${seconds(idle.afterLastJobMs)} after the last; ${result.overheadPerJobMs} ms overhead and ${result.minerRequestsPerJob} HTTP calls per edit job`,
         ...(disagree
           ? [

@@ -1,21 +1,32 @@
 import type { JSONReport, JSONReportSuite } from '@playwright/test/reporter';
 import { parseIsoTimestamp, type JobRecord } from '../protocol/edit-job.ts';
 import type { ActivityReport } from '../reference-miner/activity-log.ts';
-import { MINER_REQUESTS } from '../lib/report-annotations.ts';
+import { parseCost } from '../lib/edit-cost.ts';
+import { MINER_REQUESTS, SPENT_EDITS } from '../lib/report-annotations.ts';
 
-export type TestCounts = { passed: number; failed: number; skipped: number; minerRequests: number };
+/** Test outcomes, HTTP calls to the miner, and the edits and steps the suite itself counted as spent. */
+export type TestCounts = { passed: number; failed: number; skipped: number; minerRequests: number; spentEdits: number; spentSteps: number };
 
 /** Test outcomes and the HTTP calls to the miner that each test annotated, from Playwright's JSON report. */
 export function countTests(report: JSONReport): TestCounts {
-  const tests: TestCounts = { passed: 0, failed: 0, skipped: 0, minerRequests: 0 };
+  const tests: TestCounts = { passed: 0, failed: 0, skipped: 0, minerRequests: 0, spentEdits: 0, spentSteps: 0 };
   const visit = (suite: JSONReportSuite) => {
     for (const spec of suite.specs)
       for (const test of spec.tests) {
         if (test.status === 'skipped') tests.skipped++;
         else if (test.status === 'expected') tests.passed++;
         else tests.failed++;
-        for (const annotation of test.annotations)
+        // The last result's annotations: a spent count written once per run of the test.
+        const annotations = test.results.at(-1)?.annotations ?? test.annotations;
+        for (const annotation of annotations) {
           if (annotation.type === MINER_REQUESTS) tests.minerRequests += Number(annotation.description);
+          if (annotation.type === SPENT_EDITS) {
+            const cost = parseCost(annotation.description);
+            const steps = [...cost.own, ...cost.shared.values()];
+            tests.spentEdits += steps.length;
+            tests.spentSteps += steps.reduce((sum, n) => sum + n, 0);
+          }
+        }
       }
     for (const child of suite.suites ?? []) visit(child);
   };
