@@ -9,6 +9,10 @@ export const PROXY_FAULTS = {
   'late-without-202':
     'POST /edit is proxied as a synchronous route (300 s timeout): a miner slower than 10 s is answered late, never with a 202.',
   'ignores-allowed-senders': 'auth.allowed_senders is never consulted, so a valid signature from any key is forwarded.',
+  'check-any-hotkey': '/check/<hotkey> answers ok without comparing the hotkey with auth.miner_hotkey, so it vouches for every miner.',
+  'capacity-missing': 'The /capacity route is not registered (a build from before it was added), so a signed GET /capacity is a 404.',
+  'signature-unchecked':
+    "The sr25519 verdict is computed but never tested (keypair.verify's result dropped), so a signature over another body, or by another key, passes.",
 } as const;
 
 export type ProxyFaultName = keyof typeof PROXY_FAULTS;

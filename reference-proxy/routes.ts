@@ -32,6 +32,8 @@ export function createProxyRoutes({ settings, faults, closing }: ProxyRouteDepen
   if (faults.has('ignores-signed-for')) skipped.add('signed-for');
   if (faults.has('no-staleness-check')) skipped.add('staleness');
   if (faults.has('ignores-allowed-senders')) skipped.add('allowed-senders');
+  if (faults.has('signature-unchecked')) skipped.add('signature');
+  const capacityRouted = !faults.has('capacity-missing');
 
   /** Reads the body and checks the signature over it; a refusal is answered here and only its log note returned. */
   async function signedBody(request: IncomingMessage, response: ServerResponse): Promise<{ body: Buffer; note: string } | string> {
@@ -88,7 +90,8 @@ export function createProxyRoutes({ settings, faults, closing }: ProxyRouteDepen
     const path = new URL(request.url ?? '/', 'http://proxy').pathname;
     const method = request.method ?? 'GET';
     const checked = /^\/check\/([^/]+)$/.exec(path);
-    const expected = path === '/' || path === '/capacity' || checked ? 'GET' : FORWARDED_PATHS.has(path) ? 'POST' : undefined;
+    const expected =
+      path === '/' || (path === '/capacity' && capacityRouted) || checked ? 'GET' : FORWARDED_PATHS.has(path) ? 'POST' : undefined;
     if (!expected) {
       answerJson(response, 404, { detail: 'Not Found' });
       return 'not a proxy route';
@@ -109,6 +112,10 @@ export function createProxyRoutes({ settings, faults, closing }: ProxyRouteDepen
         identifier = undefined; // a broken %-escape names no hotkey
       }
       if (identifier !== config.auth.miner_hotkey) {
+        if (faults.has('check-any-hotkey')) {
+          answerJson(response, 200, { status: 'ok', identifier: identifier ?? checked[1] });
+          return 'another hotkey, vouched for anyway';
+        }
         answerJson(response, 404, { detail: 'Identifier not recognized' });
         return 'another hotkey';
       }

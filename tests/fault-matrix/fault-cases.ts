@@ -305,6 +305,24 @@ export const PROXY_CASES: ProxyFaultCase[] = [
     rule: '@proxy-refuses-unknown-sender',
     because: /a key no one allowed should be refused with 403 .* but the proxy answered 200 .*auth\.allowed_senders/,
   },
+  {
+    proxyFault: 'check-any-hotkey',
+    rule: '@proxy-check-hotkey',
+    because:
+      /GET \/check\/\w+ should be refused with 404, but the proxy answered 200 with .*"status": ?"ok".*: the proxy must confirm only auth\.miner_hotkey, else validators take it for another miner/,
+  },
+  {
+    proxyFault: 'capacity-missing',
+    rule: '@proxy-capacity',
+    because:
+      /signed GET \/capacity should answer 200, but the proxy answered 404 with .*Not Found.*: check that ASYNC_SIGNER_URI .*\/capacity answers the capabilities/,
+  },
+  {
+    proxyFault: 'signature-unchecked',
+    rule: '@proxy-refuses-other-body',
+    because:
+      /POST \/edit whose Epistula signature covers another body should be refused with 401 and never become a job, but the proxy answered 200 .* and the miner's GET \/edit\/status\/[0-9a-f-]{36} answers 200, so the request reached it and became a job: the proxy must verify the signature over the SHA-256 of the body it received/,
+  },
   // Validators send image_url, a field the rewriting proxy's model drops: the miner gets an edit with no image.
   {
     proxyFault: 'rewrites-body',

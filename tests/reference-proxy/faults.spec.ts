@@ -1,3 +1,4 @@
+import { epistulaHeaders } from '../../lib/epistula.ts';
 import { minerAccepted } from '../../protocol/edit-job.ts';
 import { EPISTULA_REFUSALS } from '../../protocol/epistula.ts';
 import { PROXY_FAULTS } from '../../reference-proxy/faults.ts';
@@ -49,6 +50,43 @@ test('ignores-allowed-senders: a valid signature from a key not allowed is forwa
   const proxy = await startProxy({ faults: ['ignores-allowed-senders'] });
   expect((await proxy.signed('POST', '/edit', EDIT, { signer: keys.stranger })).status).toBe(200);
   expect(miner.received).toHaveLength(1);
+});
+
+test("check-any-hotkey: /check vouches for another hotkey; the miner's own still answers ok", async ({ startProxy, keys }) => {
+  const proxy = await startProxy({ faults: ['check-any-hotkey'] });
+  const other = await proxy.request('GET', `/check/${keys.stranger.address}`);
+  expect([other.status, other.json]).toEqual([200, { status: 'ok', identifier: keys.stranger.address }]);
+  const mine = await proxy.request('GET', `/check/${keys.miner.address}`);
+  expect([mine.status, mine.json]).toEqual([200, { status: 'ok', identifier: keys.miner.address }]);
+});
+
+test('capacity-missing: a signed GET /capacity is a 404 Not Found; /check and the forwarded routes still answer', async ({
+  startProxy,
+  keys,
+}) => {
+  const proxy = await startProxy({ faults: ['capacity-missing'] });
+  const capacity = await proxy.signed('GET', '/capacity');
+  expect([capacity.status, capacity.json]).toEqual([404, { detail: 'Not Found' }]);
+  expect((await proxy.request('GET', `/check/${keys.miner.address}`)).status).toBe(200);
+  expect((await proxy.signed('POST', '/edit', EDIT)).status).toBe(200);
+});
+
+test('signature-unchecked: a signature over another body, or by another key, is forwarded; the other checks still refuse', async ({
+  startProxy,
+  miner,
+  keys,
+}) => {
+  const proxy = await startProxy({ faults: ['signature-unchecked'] });
+  expect((await proxy.signed('POST', '/edit', EDIT, { signedBody: '{}' })).status, 'signed over another body').toBe(200);
+  expect((await miner.request(0)).body.toString()).toBe(EDIT);
+  const forged = epistulaHeaders({ body: EDIT, signer: keys.stranger, signedFor: keys.miner.address });
+  const claimed = { ...forged, 'Epistula-Signed-By': keys.validator.address, 'content-type': 'application/json' };
+  expect((await proxy.request('POST', '/edit', EDIT, claimed)).status, 'signed by //Charlie as //Alice').toBe(200);
+  const stale = await proxy.signed('POST', '/edit', EDIT, { signedBody: '{}', timestampMs: Date.now() - 3_600_000 });
+  expect([stale.status, stale.json]).toEqual([401, { detail: EPISTULA_REFUSALS.stale }]);
+  const unsigned = await proxy.request('POST', '/edit', EDIT, { 'content-type': 'application/json' });
+  expect([unsigned.status, unsigned.json]).toEqual([401, { detail: EPISTULA_REFUSALS.authorizationMissing }]);
+  expect(miner.received).toHaveLength(2);
 });
 
 test('rewrites-body: the miner gets re-serialised bytes without the fields the proxy does not model', async ({ startProxy, miner }) => {

@@ -179,12 +179,14 @@ test.describe('verifyEpistula judges as the upstream proxy does', () => {
     expect(await verify(stale, {}, ['staleness'])).toMatchObject({ ok: true });
   });
 
-  test('a signature over another body, or by another key than Signed-By → 401 Signature Mismatch', async () => {
-    expect(await verify(await signed(), {}, [], '{"prompt":"make it red","seed":42}')).toEqual({
+  test('a signature over another body, or by another key than Signed-By → 401 Signature Mismatch, unless that check is skipped', async () => {
+    const otherBody = '{"prompt":"make it red","seed":42}';
+    expect(await verify(await signed(), {}, [], otherBody)).toEqual({
       ok: false,
       status: 401,
       detail: EPISTULA_REFUSALS.signatureMismatch,
     });
+    expect(await verify(await signed(), {}, ['signature'], otherBody)).toMatchObject({ ok: true, signedBy: ALICE });
     const byBob = { ...(await signed({ uri: '//Bob' })), 'Epistula-Signed-By': ALICE };
     expect(await verify(byBob)).toEqual({ ok: false, status: 401, detail: EPISTULA_REFUSALS.signatureMismatch });
     const short = { ...(await signed()), Authorization: 'Epistula 0xabcd', 'Epistula-Signature': '0xabcd' };
