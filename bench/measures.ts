@@ -1,8 +1,7 @@
 import type { JSONReport, JSONReportSuite } from '@playwright/test/reporter';
 import { parseIsoTimestamp, type JobRecord } from '../protocol/edit-job.ts';
 import type { ActivityReport } from '../reference-miner/activity-log.ts';
-import { parseCost } from '../lib/edit-cost.ts';
-import { MINER_REQUESTS, SPENT_EDITS } from '../lib/report-annotations.ts';
+import { MINER_REQUESTS, parseCost, SPENT_EDITS } from '../lib/report-annotations.ts';
 
 /** Test outcomes, HTTP calls to the miner, and the edits and steps the suite itself counted as spent. */
 export type TestCounts = { passed: number; failed: number; skipped: number; minerRequests: number; spentEdits: number; spentSteps: number };

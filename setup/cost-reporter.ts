@@ -1,6 +1,16 @@
 import type { FullConfig, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
-import { addCosts, describeTotal, parseCost, parseEditTimes, totalOf, type EditCost, type EditTime } from '../lib/edit-cost.ts';
-import { EDIT_TIMES, PLANNED_EDITS, SPENT_EDITS } from '../lib/report-annotations.ts';
+import {
+  addCosts,
+  describeTotal,
+  EDIT_TIMES,
+  type EditCost,
+  type EditTime,
+  parseCost,
+  parseEditTimes,
+  PLANNED_EDITS,
+  SPENT_EDITS,
+  totalOf,
+} from '../lib/report-annotations.ts';
 
 // Every step the suite spends is a step the operator's GPU does not serve validators: the price is said
 // before the first job (from each test's declared plan) and after the last (from what the miner accepted,

@@ -3,8 +3,7 @@ import { FAULTS } from '../../reference-miner/faults.ts';
 import { PROXY_FAULTS } from '../../reference-proxy/faults.ts';
 import { startPrefixProxy } from '../support/prefix-proxy.ts';
 import { withReferenceMiner } from '../support/with-reference-miner.ts';
-import { parseCost, unplanned } from '../../lib/edit-cost.ts';
-import { PLANNED_EDITS, SPENT_EDITS } from '../../lib/report-annotations.ts';
+import { parseCost, PLANNED_EDITS, SPENT_EDITS, unplanned } from '../../lib/report-annotations.ts';
 import { runSuite, type SuiteTestResult } from '../support/run-suite.ts';
 import { ADVISORY_CASES, caseName, FAULT_CASES, PROXY_CASES } from './fault-cases.ts';
 
