@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { faultListSchema } from '../lib/fault-list.ts';
 import { FAULTS, isFaultName } from './faults.ts';
 import { PROTOCOL_REVISIONS } from './protocol-revision.ts';
 
@@ -30,18 +31,7 @@ export const MinerConfigSchema = z.object({
   stepLatencyMs: int(0).default(0),
   maxBodyBytes: int(1024).default(32 * 1024 * 1024),
   protocolRevision: z.enum(PROTOCOL_REVISIONS).default('both'),
-  faults: z
-    .union([z.array(z.string()), z.string()])
-    .transform((v) =>
-      typeof v === 'string'
-        ? v
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : v,
-    )
-    .pipe(z.array(z.string().refine(isFaultName, { message: `known faults are ${Object.keys(FAULTS).join(', ')}` })))
-    .default([]),
+  faults: faultListSchema(FAULTS, isFaultName),
 });
 export type MinerConfig = z.output<typeof MinerConfigSchema>;
 export type MinerOverrides = z.input<typeof MinerConfigSchema>;

@@ -6,7 +6,7 @@ import type { ActivityLog } from './activity-log.ts';
 import type { MinerConfig } from './config.ts';
 import { jsonInvalidDetail } from './fastapi-validation.ts';
 import type { Faults } from './faults.ts';
-import { answerBytes, answerJson, readBody } from './http-io.ts';
+import { answerBytes, answerJson, readBody } from '../lib/http-io.ts';
 import { isoNow } from './iso-now.ts';
 import type { Job } from './job-record.ts';
 import type { JobQueue } from './job-queue.ts';

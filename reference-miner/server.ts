@@ -4,7 +4,7 @@ import { ActivityLog } from './activity-log.ts';
 import { parseMinerConfig, type MinerConfig, type MinerOverrides } from './config.ts';
 import { Faults } from './faults.ts';
 import { HandlerCrash } from './handler-crash.ts';
-import { answerJson } from './http-io.ts';
+import { answerJson } from '../lib/http-io.ts';
 import type { Job } from './job-record.ts';
 import { JobQueue } from './job-queue.ts';
 import { JobStore } from './job-store.ts';

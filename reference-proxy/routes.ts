@@ -4,7 +4,7 @@ import { proxyQueued } from '../protocol/epistula.ts';
 import { CAPACITY } from './capacity.ts';
 import type { ProxyFaults } from './faults.ts';
 import { forwardToMiner } from './forward-to-miner.ts';
-import { answerJson, readBody } from './http-io.ts';
+import { answerJson, readBody } from '../lib/http-io.ts';
 import { jobIdHint } from './job-id-hint.ts';
 import { rewriteBody } from './rewrite-body.ts';
 import type { ProxySettings } from './settings.ts';

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ProxyFaults } from './faults.ts';
-import { answerJson } from './http-io.ts';
+import { answerJson } from '../lib/http-io.ts';
 import { createProxyRoutes } from './routes.ts';
 import { parseProxySettings, type ProxyOverrides, type ProxySettings } from './settings.ts';
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { faultListSchema } from '../lib/fault-list.ts';
 import { ProxyConfigFileSchema } from '../protocol/epistula.ts';
 import { PROXY_FAULTS, isProxyFaultName } from './faults.ts';
 
@@ -11,18 +12,7 @@ export const ProxySettingsSchema = z.object({
   timeoutSeconds: z.coerce.number().positive().default(10),
   /** The upstream proxy's deadline for routes it proxies synchronously; the late-without-202 fault puts /edit there. */
   syncTimeoutSeconds: z.coerce.number().positive().default(300),
-  faults: z
-    .union([z.array(z.string()), z.string()])
-    .transform((v) =>
-      typeof v === 'string'
-        ? v
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : v,
-    )
-    .pipe(z.array(z.string().refine(isProxyFaultName, { message: `known faults are ${Object.keys(PROXY_FAULTS).join(', ')}` })))
-    .default([]),
+  faults: faultListSchema(PROXY_FAULTS, isProxyFaultName),
 });
 export type ProxySettings = z.output<typeof ProxySettingsSchema>;
 export type ProxyOverrides = z.input<typeof ProxySettingsSchema>;

@@ -1,9 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+// Answering and reading on a node:http server, as the reference miner and the reference proxy do.
+
 export function answerJson(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   response.end(text);
+}
+
+export function answerBytes(response: ServerResponse, contentType: string, bytes: Buffer): void {
+  response.writeHead(200, { 'content-type': contentType, 'content-length': bytes.length });
+  response.end(bytes);
 }
 
 /** The body, or undefined once it passes `limit` bytes (the caller answers 413). */
