@@ -1,20 +1,11 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { readMinerConfig } from '../../reference-miner/config.ts';
 import { waitUntil } from '../../lib/wait-until.ts';
 import { expect, test } from '../support/reference-miner-fixtures.ts';
+import { startEntryPoint } from '../support/reference-servers.ts';
 
 const MAIN = fileURLToPath(new URL('../../reference-miner/main.ts', import.meta.url));
-
-/** Starts `npm run miner`'s entry point with the given environment and collects what it prints. */
-function startMain(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output = { stdout: '', stderr: '' };
-  child.stdout.on('data', (chunk) => (output.stdout += chunk));
-  child.stderr.on('data', (chunk) => (output.stderr += chunk));
-  return { child, output };
-}
 
 test("the real miner's variables configure it, with the real defaults", () => {
   expect(readMinerConfig({})).toMatchObject({
@@ -63,7 +54,7 @@ for (const [variable, value, says] of [
   ],
 ] as const) {
   test(`a bad ${variable} stops the miner with one sentence and exit code 1`, async () => {
-    const { child, output } = startMain({ [variable]: value });
+    const { child, output } = startEntryPoint(MAIN, { [variable]: value });
     const [code] = await once(child, 'exit');
     expect(code).toBe(1);
     expect(output.stderr).toMatch(says);
@@ -72,7 +63,7 @@ for (const [variable, value, says] of [
 }
 
 test("npm run miner's entry listens, answers /health, logs one line per job, and stops on SIGTERM", async ({ imageB64 }, testInfo) => {
-  const { child, output } = startMain({
+  const { child, output } = startEntryPoint(MAIN, {
     MINER_SERVER_HOST: '127.0.0.1',
     MINER_SERVER_PORT: '0',
     ENABLE_KONTEXT_EDIT: 'true',
@@ -105,7 +96,7 @@ test("npm run miner's entry listens, answers /health, logs one line per job, and
 test('dies-mid-job under npm run miner: the first edit ends the process with exit code 1 and a line saying so', async ({
   imageB64,
 }, testInfo) => {
-  const { child, output } = startMain({
+  const { child, output } = startEntryPoint(MAIN, {
     MINER_SERVER_HOST: '127.0.0.1',
     MINER_SERVER_PORT: '0',
     ENABLE_KONTEXT_EDIT: 'true',

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test, expect } from '@playwright/test';
 import { readProxySettings } from '../../reference-proxy/settings.ts';
+import { startEntryPoint } from '../support/reference-servers.ts';
 
 // The upstream proxy's config file and the reference proxy's own variables, and `npm run proxy`'s entry point.
 
@@ -91,17 +91,8 @@ for (const [what, content, env, says] of [
   });
 }
 
-/** Starts `npm run proxy`'s entry point with the given environment and collects what it prints. */
-function startMain(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output = { stdout: '', stderr: '' };
-  child.stdout.on('data', (chunk) => (output.stdout += chunk));
-  child.stderr.on('data', (chunk) => (output.stderr += chunk));
-  return { child, output };
-}
-
 test('a missing config file stops npm run proxy with one sentence and exit code 1', async () => {
-  const { child, output } = startMain({ REVERSE_PROXY_CONFIG_PATH: join(tmpdir(), 'no-such-proxy-config.json') });
+  const { child, output } = startEntryPoint(MAIN, { REVERSE_PROXY_CONFIG_PATH: join(tmpdir(), 'no-such-proxy-config.json') });
   const [code] = await once(child, 'exit');
   expect(code).toBe(1);
   expect(output.stderr.trim()).toMatch(
@@ -113,7 +104,7 @@ test('a missing config file stops npm run proxy with one sentence and exit code 
 test('npm run proxy serves the config file it is given and says where it listens', async () => {
   const example = JSON.parse(await readFile(EXAMPLE, 'utf8'));
   const path = await configFile({ ...example, server: { host: '127.0.0.1', port: 0 } });
-  const { child, output } = startMain({ REVERSE_PROXY_CONFIG_PATH: path, PROXY_FAULTS: 'no-staleness-check' });
+  const { child, output } = startEntryPoint(MAIN, { REVERSE_PROXY_CONFIG_PATH: path, PROXY_FAULTS: 'no-staleness-check' });
   try {
     const [line] = await Promise.race([
       once(child.stdout, 'data'),

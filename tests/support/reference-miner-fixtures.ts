@@ -5,28 +5,20 @@ import { JobRecordSchema, type JobRecord } from '../../protocol/edit-job.ts';
 import { waitUntil } from '../../lib/wait-until.ts';
 import type { MinerOverrides } from '../../reference-miner/config.ts';
 import { startReferenceMiner, type RunningMiner } from '../../reference-miner/server.ts';
+import { call, type Answer } from './reference-servers.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read any JSON answer
-export type Answer = { status: number; contentType: string; bytes: Buffer; json: any };
+export type { Answer } from './reference-servers.ts';
 
 /** A reference miner under test, spoken to over plain HTTP. */
 export class MinerUnderTest {
   constructor(readonly url: string) {}
 
   async request(method: string, path: string, body?: string | object, headers: Record<string, string> = {}): Promise<Answer> {
-    const response = await fetch(`${this.url}${path}`, {
+    return call(`${this.url}${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
-    const bytes = Buffer.from(await response.arrayBuffer());
-    let json: unknown;
-    try {
-      json = JSON.parse(bytes.toString('utf8'));
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, contentType: response.headers.get('content-type') ?? '', bytes, json };
   }
 
   edit(body: string | object): Promise<Answer> {

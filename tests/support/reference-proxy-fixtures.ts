@@ -3,16 +3,15 @@ import { epistulaHeaders, signerFromUri, type KeyringPair } from '../../lib/epis
 import type { ProxyConfigFileInput } from '../../protocol/epistula.ts';
 import type { ProxyFaultName } from '../../reference-proxy/faults.ts';
 import { startReferenceProxy, type RunningProxy } from '../../reference-proxy/server.ts';
+import { call, type Answer } from './reference-servers.ts';
 import { startStandInMiner, type StandInMiner } from './stand-in-miner.ts';
+
+export type { Answer } from './reference-servers.ts';
 
 // The reference proxy in this process in front of a stand-in miner; Substrate's dev keys play the parts:
 // //Alice is the validator the proxy allows, //Bob the miner, //Charlie a sender the proxy does not know.
 
 /** Every call to the proxy ends within this, so a hanging proxy fails the test with a reason. */
-const CALL_DEADLINE_MS = 10_000;
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read any JSON answer
-export type Answer = { status: number; contentType: string; bytes: Buffer; json: any };
 
 export type ProxyStart = {
   faults?: ProxyFaultName[];
@@ -34,15 +33,7 @@ export class ProxyUnderTest {
   }
 
   async request(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Answer> {
-    const response = await fetch(`${this.url}${path}`, { method, headers, body, signal: AbortSignal.timeout(CALL_DEADLINE_MS) });
-    const bytes = Buffer.from(await response.arrayBuffer());
-    let json: unknown;
-    try {
-      json = JSON.parse(bytes.toString('utf8'));
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, contentType: response.headers.get('content-type') ?? '', bytes, json };
+    return call(`${this.url}${path}`, { method, headers, body });
   }
 
   /** Sends `body` signed as a validator would; `sign` changes what is signed (another body, time, miner or key). */
