@@ -52,8 +52,11 @@ test('an edit takes the fixed latency plus the per-step latency times its steps:
   expect(few!.steps).toBe(2);
   expect(many!.steps).toBe(40);
   for (const job of [few!, many!]) expect(job.editMs, `${job.steps} steps`).toBeGreaterThanOrEqual(fixedMs + job.steps * perStepMs);
-  // 1,260 ms against 120 ms when idle; a loaded machine delays both by the same absolute time, so the bound is loose.
-  expect(many!.editMs / few!.editMs, `${many!.editMs} ms for 40 steps against ${few!.editMs} ms for 2`).toBeGreaterThan(4);
+  // The 38 steps more are 1,140 ms more of simulated GPU; the CPU part of both edits is alike but noisy on a
+  // loaded machine, so the difference is held to half of that.
+  expect(many!.editMs - few!.editMs, `${many!.editMs} ms for 40 steps against ${few!.editMs} ms for 2`).toBeGreaterThan(
+    (38 * perStepMs) / 2,
+  );
 });
 
 test('busy time is the union per worker: overlaps count once, an unfinished job counts up to now, queued jobs not at all', () => {
