@@ -45,7 +45,7 @@ test('a miner that never answers GET /edit/status fails one test within its HTTP
   const reason = expectOneFailureThenSkips(
     run,
     new RegExp(
-      `The miner at ${url} gave no answer within 2 s on GET /edit/status/(e2e-[\\w-]+) during job \\1, [\\d.]+ s into the wait for its end: check that it still runs`,
+      `The miner at ${url} gave no answer within 2 s on GET /edit/status/(e2e-[\\w-]+) during job \\1, [\\d.]+ s into the wait for its end, at \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z: check that it still runs`,
     ),
   );
   expect(reason).toContain('a miner that edits on its event loop cannot answer while an edit hangs');
@@ -58,7 +58,9 @@ test('a miner that dies after accepting an edit names ECONNREFUSED once and skip
     run,
     new RegExp(`The miner at ${url} refused the connection \\(ECONNREFUSED\\).* on (GET|POST) /edit`),
   );
-  expect(reason, 'a dead miner is not blamed on a hanging edit').toMatch(/check that it still runs and read its log\.$/);
+  expect(reason, 'a dead miner is not blamed on a hanging edit').toMatch(
+    /, at [\d-]+T[\d:.]+Z: check that it still runs and read its log from that moment\.$/,
+  );
   // Once in the failure, once in the skip summary line: not once per test or per call.
   expect(run.output.match(/ECONNREFUSED/g)).toHaveLength(2);
   expect(wallMs, 'wall time of the whole run').toBeLessThan(WALL_TIME_BOUND_MS);
