@@ -5,7 +5,7 @@ import { request, type APIRequestContext, type FullConfig } from '@playwright/te
 import { resolveCallbackAddress, type CallbackAddress } from './setup/callback-address.ts';
 import { checkCallbackPortFree } from './setup/callback-port-check.ts';
 import { checkExternalReceiver } from './setup/external-receiver-check.ts';
-import { MinerUnreachableError, probeHealth } from './setup/health-probe.ts';
+import { describeAddress, MinerUnreachableError, probeHealth } from './setup/health-probe.ts';
 import { OperatorError, toOperatorError } from './setup/operator-error.ts';
 import { REFERENCE_MINER_FLAG } from './setup/reference-miner-target.ts';
 import { minerTargets, readSettings, type Settings } from './setup/settings.ts';
@@ -86,7 +86,7 @@ function logTarget(minerUrl: string, referenceMiner: boolean, callback: Callback
   console.log(
     referenceMiner
       ? `[kontext-e2e] No ASYNC_MINER_URL: testing the bundled reference miner at ${minerUrl}; set ASYNC_MINER_URL=http://localhost:8091 to test your own miner.`
-      : `[kontext-e2e] Testing the miner at ${minerUrl}.`,
+      : `[kontext-e2e] Testing the miner at ${minerUrl}${new URL(minerUrl).port ? '' : `, that is ${describeAddress(minerUrl)}`}.`,
   );
   console.log(`[kontext-e2e] ${describeCallbackAddress(callback)}`);
 }

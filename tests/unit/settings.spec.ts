@@ -46,3 +46,16 @@ test('ASYNC_MINER_URLS names a fleet; a different ASYNC_MINER_URL beside it is r
     'ASYNC_MINER_URL (http://b:2) and ASYNC_MINER_URLS (http://a:1) name different miners: set only ASYNC_MINER_URLS to test a fleet, or only ASYNC_MINER_URL for one miner.',
   );
 });
+
+test('an unknown ASYNC_ name is refused with the closest known one, by edit distance', () => {
+  expect(() => readSettings({ ASYNC_JOB_TIMEOUT_SECOND: '5' })).toThrow(
+    /^ASYNC_JOB_TIMEOUT_SECOND in the environment .*did you mean ASYNC_JOB_TIMEOUT_SECONDS\?/,
+  );
+  expect(() => readSettings({ ASYNC_CALLBAK_SECRET: 's' })).toThrow(/did you mean ASYNC_CALLBACK_SECRET\?/);
+  expect(readSettings({ ASYNC_SIGNER_URI: '//Alice', OTHER_THING: 'x' }).ASYNC_CALLBACK_SECRET).toBe('test-secret');
+});
+
+test('a URL with an empty port is refused rather than read as port 80', () => {
+  expect(() => readSettings({ ASYNC_CALLBACK_BASE_URL: 'http://172.18.0.1:' })).toThrow(/names no port after the colon/);
+  expect(readSettings({ ASYNC_MINER_URL: 'http://[::1]:8091' }).ASYNC_MINER_URL).toBe('http://[::1]:8091');
+});
