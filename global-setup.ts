@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { request, type APIRequestContext, type FullConfig } from '@playwright/test';
 import { resolveCallbackAddress, type CallbackAddress } from './setup/callback-address.ts';
+import { proveCallbackPath } from './setup/callback-path-check.ts';
 import { checkCallbackPortFree } from './setup/callback-port-check.ts';
 import { checkExternalReceiver } from './setup/external-receiver-check.ts';
 import { describeAddress, MinerUnreachableError, probeHealth } from './setup/health-probe.ts';
@@ -40,10 +41,38 @@ async function prepareRun(runStateDir: string, config: FullConfig): Promise<void
     const callback = prepared[0]!.context.callback;
     if (callback.rule === 'external') await checkExternalReceiver(settings.ASYNC_CALLBACK_BASE_URL!);
     else if (callback.preferredPort) await checkCallbackPortFree(callback.bindHost, callback.preferredPort);
+    for (const { context } of prepared) if (!context.skipReason) await proveCallbackPathOf(api, settings, context, prepared.length > 1);
     describeRunInReport(config, prepared, settings);
     publishSuiteContexts(prepared.map(({ context }) => context));
   } finally {
     await api.dispose();
+  }
+}
+
+/** The miner reaches the receiver before any test waits on it; only the miner's own record of a failed delivery stops the run. */
+async function proveCallbackPathOf(api: APIRequestContext, settings: Settings, context: SuiteContext, fleet: boolean): Promise<void> {
+  const log = (line: string) => console.log(`[kontext-e2e] ${fleet ? `${context.minerUrl}: ` : ''}${line}`);
+  try {
+    await proveCallbackPath(api, {
+      minerUrl: context.minerUrl,
+      callback: context.callback,
+      externalBaseUrl: settings.ASYNC_CALLBACK_BASE_URL,
+      secret: settings.ASYNC_CALLBACK_SECRET,
+      jobTimeoutMs: settings.ASYNC_JOB_TIMEOUT_SECONDS * 1000,
+      callbackTimeoutMs: settings.ASYNC_CALLBACK_TIMEOUT_SECONDS * 1000,
+      httpTimeoutMs: settings.ASYNC_HTTP_TIMEOUT_SECONDS * 1000,
+      log,
+    });
+  } catch (error) {
+    if (error instanceof OperatorError) throw error;
+    // A miner that stops answering here is named by the first test, in the words the tests use: here only the gist.
+    const message = (error as Error).message;
+    const gist = /ECONNREFUSED/.test(message)
+      ? 'refused the connection'
+      : /Timeout \d+ms/.test(message)
+        ? 'gave no answer in time'
+        : 'failed';
+    log(`Callback path not proven: a call to the miner ${gist} during the setup job; the first test names it.`);
   }
 }
 
