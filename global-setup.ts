@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { request, type APIRequestContext, type FullConfig } from '@playwright/test';
 import { resolveCallbackAddress, type CallbackAddress } from './setup/callback-address.ts';
-import { proveCallbackPath } from './setup/callback-path-check.ts';
+import { proveCallbackPath, type JobPace } from './setup/callback-path-check.ts';
 import { checkCallbackPortFree } from './setup/callback-port-check.ts';
 import { checkExternalReceiver } from './setup/external-receiver-check.ts';
 import { describeAddress, MinerUnreachableError, probeHealth } from './setup/health-probe.ts';
@@ -41,7 +41,8 @@ async function prepareRun(runStateDir: string, config: FullConfig): Promise<void
     const callback = prepared[0]!.context.callback;
     if (callback.rule === 'external') await checkExternalReceiver(settings.ASYNC_CALLBACK_BASE_URL!);
     else if (callback.preferredPort) await checkCallbackPortFree(callback.bindHost, callback.preferredPort);
-    for (const { context } of prepared) if (!context.skipReason) await proveCallbackPathOf(api, settings, context, prepared.length > 1);
+    for (const { context } of prepared)
+      if (!context.skipReason) context.setupPace = await proveCallbackPathOf(api, settings, context, prepared.length > 1);
     describeRunInReport(config, prepared, settings);
     publishSuiteContexts(prepared.map(({ context }) => context));
   } finally {
@@ -50,10 +51,15 @@ async function prepareRun(runStateDir: string, config: FullConfig): Promise<void
 }
 
 /** The miner reaches the receiver before any test waits on it; only the miner's own record of a failed delivery stops the run. */
-async function proveCallbackPathOf(api: APIRequestContext, settings: Settings, context: SuiteContext, fleet: boolean): Promise<void> {
+async function proveCallbackPathOf(
+  api: APIRequestContext,
+  settings: Settings,
+  context: SuiteContext,
+  fleet: boolean,
+): Promise<JobPace | undefined> {
   const log = (line: string) => console.log(`[kontext-e2e] ${fleet ? `${context.minerUrl}: ` : ''}${line}`);
   try {
-    await proveCallbackPath(api, {
+    return await proveCallbackPath(api, {
       minerUrl: context.minerUrl,
       callback: context.callback,
       externalBaseUrl: settings.ASYNC_CALLBACK_BASE_URL,
@@ -73,6 +79,7 @@ async function proveCallbackPathOf(api: APIRequestContext, settings: Settings, c
         ? 'gave no answer in time'
         : 'failed';
     log(`Callback path not proven: a call to the miner ${gist} during the setup job; the first test names it.`);
+    return undefined;
   }
 }
 

@@ -6,7 +6,7 @@ import getPort from 'get-port';
 import { sampleImage } from '../lib/images/sample-image.ts';
 import { parseJsonOrUndefined } from '../lib/wire-body.ts';
 import { formatSeconds } from '../lib/wait-until.ts';
-import { JobRecordSchema, type CallbackDelivery } from '../protocol/edit-job.ts';
+import { JobRecordSchema, parseIsoTimestamp, type CallbackDelivery, type JobRecord } from '../protocol/edit-job.ts';
 import type { CallbackAddress } from './callback-address.ts';
 import { OperatorError } from './operator-error.ts';
 
@@ -31,7 +31,7 @@ export type CallbackPathProbe = {
  * callback_url, and either the callback arrives or the job's record says why the miner could not deliver
  * it (its own error, such as "connect ECONNREFUSED 192.0.2.1:19660"), which stops the run in one sentence.
  */
-export async function proveCallbackPath(api: APIRequestContext, probe: CallbackPathProbe): Promise<void> {
+export async function proveCallbackPath(api: APIRequestContext, probe: CallbackPathProbe): Promise<JobPace | undefined> {
   const jobId = `e2e-setup-callback-${randomUUID()}`;
   const receiver = probe.callback.rule === 'external' ? undefined : await startProbeReceiver(probe.callback);
   const callbackUrl = receiver ? `${receiver.baseUrl}/callback/${jobId}` : `${probe.externalBaseUrl!.replace(/\/+$/, '')}/callback`;
@@ -54,22 +54,31 @@ export async function proveCallbackPath(api: APIRequestContext, probe: CallbackP
       timeout: probe.httpTimeoutMs,
     });
     if (submitted.status() !== 200 && submitted.status() !== 202)
-      return probe.log(`Callback path not proven: POST /edit answered ${submitted.status()} to the setup job; the tests will say why.`);
-    const outcome = await awaitDelivery(api, probe, jobId, () => receiver?.arrived ?? false);
+      return void probe.log(
+        `Callback path not proven: POST /edit answered ${submitted.status()} to the setup job; the tests will say why.`,
+      );
+    const seen: { record?: JobRecord } = {};
+    const outcome = await awaitDelivery(api, probe, jobId, () => receiver?.arrived ?? false, seen);
+    // The callback may come before the record was read as ended: read it once for the miner's pace.
+    if (!seen.record?.completed_at) seen.record = await readRecord(api, probe, jobId).catch(() => seen.record);
+    const pace = paceOf(seen.record);
     const took = formatSeconds(performance.now() - started);
     if (outcome === 'silent')
-      return probe.log(
+      return void probe.log(
         `Callback path not proven: the setup job ${jobId} ended but no callback arrived within ${formatSeconds(probe.callbackTimeoutMs)} and its record names no delivery; callback tests will fail if the miner cannot reach ${callbackUrl}.`,
       );
     if (outcome === 'unfinished')
-      return probe.log(`Callback path not proven: the setup job ${jobId} did not end within ${formatSeconds(probe.jobTimeoutMs)}.`);
-    if (outcome === 'arrived' || (outcome.status === 'delivered' && !receiver))
-      return probe.log(
+      return void probe.log(`Callback path not proven: the setup job ${jobId} did not end within ${formatSeconds(probe.jobTimeoutMs)}.`);
+    if (outcome === 'arrived' || (outcome.status === 'delivered' && !receiver)) {
+      probe.log(
         `Callback path proven: the miner's callback reached ${receiver ? 'the receiver' : 'the external receiver'} ${took} after submission.`,
       );
+      return pace;
+    }
     if (outcome.status === 'failed' || outcome.status === 'error' || outcome.status === 'delivered')
       throw new OperatorError(undeliveredSentence(callbackUrl, outcome, probe.callback, !!receiver));
     probe.log(`Callback path not proven: the setup job's callback was recorded ${outcome.status}.`);
+    return pace;
   } finally {
     await receiver?.close();
   }
@@ -93,24 +102,45 @@ export function undeliveredSentence(
   return `The miner could not deliver a callback to ${callbackUrl}: ${said}${rule}; ${fix}.`;
 }
 
+/** How long an edit of `steps` steps took on the miner, from its own record. */
+export type JobPace = { durationMs: number; steps: number };
+
+function paceOf(record: JobRecord | undefined): JobPace | undefined {
+  if (!record?.started_at || !record.completed_at) return undefined;
+  const durationMs = parseIsoTimestamp(record.completed_at) - parseIsoTimestamp(record.started_at);
+  return durationMs > 0 ? { durationMs, steps: PROBE_STEPS } : undefined;
+}
+
 type Outcome = 'arrived' | 'silent' | 'unfinished' | CallbackDelivery;
 
 /** Reads the job's record until the callback arrived, the record says what became of it, or the deadlines pass. */
-async function awaitDelivery(api: APIRequestContext, probe: CallbackPathProbe, jobId: string, arrived: () => boolean): Promise<Outcome> {
+async function awaitDelivery(
+  api: APIRequestContext,
+  probe: CallbackPathProbe,
+  jobId: string,
+  arrived: () => boolean,
+  seen: { record?: JobRecord },
+): Promise<Outcome> {
   const jobDeadline = performance.now() + probe.jobTimeoutMs;
   let callbackDeadline: number | undefined;
   for (let pause = 20; ; pause = Math.min(pause * 2, 250)) {
     if (arrived()) return 'arrived';
-    const answer = await api.get(`${probe.minerUrl}/edit/status/${jobId}`, { failOnStatusCode: false, timeout: probe.httpTimeoutMs });
-    const record = JobRecordSchema.safeParse(parseJsonOrUndefined(await answer.body()));
+    const record = await readRecord(api, probe, jobId);
+    if (record) seen.record = record;
     if (arrived()) return 'arrived';
-    if (record.success && record.data.callback) return record.data.callback;
-    const ended = record.success && (record.data.status === 'completed' || record.data.status === 'failed');
+    if (record?.callback) return record.callback;
+    const ended = record?.status === 'completed' || record?.status === 'failed';
     if (ended) callbackDeadline ??= performance.now() + probe.callbackTimeoutMs;
     if (callbackDeadline !== undefined && performance.now() > callbackDeadline) return 'silent';
     if (callbackDeadline === undefined && performance.now() > jobDeadline) return 'unfinished';
     await new Promise((resolve) => setTimeout(resolve, pause));
   }
+}
+
+async function readRecord(api: APIRequestContext, probe: CallbackPathProbe, jobId: string): Promise<JobRecord | undefined> {
+  const answer = await api.get(`${probe.minerUrl}/edit/status/${jobId}`, { failOnStatusCode: false, timeout: probe.httpTimeoutMs });
+  const record = JobRecordSchema.safeParse(parseJsonOrUndefined(await answer.body()));
+  return record.success ? record.data : undefined;
 }
 
 /** A receiver that lives for the check only: any POST counts as the callback's arrival. */
