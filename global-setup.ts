@@ -8,7 +8,7 @@ import { checkCallbackPortFree } from './setup/callback-port-check.ts';
 import { checkExternalReceiver } from './setup/external-receiver-check.ts';
 import { describeAddress, MinerUnreachableError, probeHealth } from './setup/health-probe.ts';
 import { OperatorError, toOperatorError } from './setup/operator-error.ts';
-import { REFERENCE_MINER_FLAG } from './setup/reference-miner-target.ts';
+import { REFERENCE_MINER_FLAG, referenceMinerOutputDir } from './setup/reference-miner-target.ts';
 import { minerTargets, readSettings, type Settings } from './setup/settings.ts';
 import { checkSampleImage } from './setup/sample-image-check.ts';
 import { describeProtocol, readEditRequestFields } from './setup/protocol-revision.ts';
@@ -20,7 +20,10 @@ import { publishSuiteContexts, type SuiteContext } from './setup/suite-context.t
  */
 export default async function globalSetup(config: FullConfig): Promise<() => void> {
   const runStateDir = mkdtempSync(path.join(tmpdir(), 'kontext-e2e-run-'));
-  const teardown = () => rmSync(runStateDir, { recursive: true, force: true });
+  const teardown = () => {
+    rmSync(runStateDir, { recursive: true, force: true });
+    removeBundledMinerOutput();
+  };
   try {
     await prepareRun(runStateDir, config);
     return teardown;
@@ -28,6 +31,21 @@ export default async function globalSetup(config: FullConfig): Promise<() => voi
     teardown();
     throw toOperatorError(error);
   }
+}
+
+/** The bundled miner's PNGs (tens of MB a run) leave the temp folder with the run, unless ASYNC_KEEP_MINER_OUTPUT=true. */
+function removeBundledMinerOutput(): void {
+  const minerUrl = process.env.ASYNC_MINER_URL;
+  if (process.env[REFERENCE_MINER_FLAG] !== '1' || !minerUrl) return;
+  const folder = referenceMinerOutputDir(minerUrl);
+  let keep = false;
+  try {
+    keep = readSettings().ASYNC_KEEP_MINER_OUTPUT;
+  } catch {
+    // settings that do not parse stopped the run before the miner wrote anything worth keeping
+  }
+  if (keep) console.log(`[kontext-e2e] The bundled miner's outputs are kept in ${folder} (ASYNC_KEEP_MINER_OUTPUT=true).`);
+  else rmSync(folder, { recursive: true, force: true });
 }
 
 async function prepareRun(runStateDir: string, config: FullConfig): Promise<void> {
