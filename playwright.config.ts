@@ -30,7 +30,8 @@ export default defineConfig<MinerUnderTest>({
   retries: 0, // a flaky spec is a bug to find, not to retry
   workers: process.env.CI ? 2 : undefined,
   timeout: testTimeoutMs,
-  reporter: [['list'], ['./setup/skips-and-divergences-reporter.ts'], ['html', { open: 'never' }]],
+  // The opener follows the HTML reporter: it opens the report's Metadata on load and wraps long failures.
+  reporter: [['list'], ['./setup/skips-and-divergences-reporter.ts'], ['html', { open: 'never' }], ['./setup/html-report-opener.ts']],
   webServer: referenceMiner,
   // Trusted digest sets, one file per name (ASYNC_TRUSTED_DIGESTS), recorded with --update-snapshots.
   snapshotPathTemplate: '{testDir}/trusted-digests/{arg}{ext}',
