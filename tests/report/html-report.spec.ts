@@ -15,7 +15,6 @@ const UI_TIMEOUT_MS = 15_000;
 test('the HTML report shows input and output pictures, the callback body, and the diff picture of a failure', async () => {
   const missing = chromiumMissingReason();
   test.skip(missing !== undefined, missing);
-  test.setTimeout(180_000);
   const reportDir = test.info().outputPath('html-report');
   const run = await withReferenceMiner({ faults: ['unstable-pixels'] }, (minerUrl) =>
     runSuite({

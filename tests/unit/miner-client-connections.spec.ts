@@ -162,10 +162,8 @@ test('a miner that drops the connection again on the retry is called unresponsiv
 
 test('a refused connection is evidence on the first try: one sentence with the clock time, no retry', async ({ clientOf }) => {
   const client = await clientOf(`http://127.0.0.1:${await releasedPort()}`);
-  const started = performance.now();
   const error = (await client.getAnswer('/health').catch((e: unknown) => e)) as Error;
   expect(error.message).toMatch(/refused the connection \(ECONNREFUSED\): the process is gone or no longer listens on GET \/health, at /);
   expect(error.message).toMatch(ISO_TIME);
   expect(client.requests, 'calls made: a refusal is not retried').toBe(1);
-  expect(performance.now() - started).toBeLessThan(2_000);
 });
