@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { request, type APIRequestContext, type FullConfig } from '@playwright/test';
 import { resolveCallbackAddress, type CallbackAddress } from './setup/callback-address.ts';
+import { proveCallbackPath, type JobPace } from './setup/callback-path-check.ts';
 import { checkCallbackPortFree } from './setup/callback-port-check.ts';
 import { checkExternalReceiver } from './setup/external-receiver-check.ts';
-import { MinerUnreachableError, probeHealth } from './setup/health-probe.ts';
+import { describeAddress, MinerUnreachableError, probeHealth } from './setup/health-probe.ts';
 import { OperatorError, toOperatorError } from './setup/operator-error.ts';
-import { REFERENCE_MINER_FLAG } from './setup/reference-miner-target.ts';
+import { REFERENCE_MINER_FLAG, referenceMinerOutputDir } from './setup/reference-miner-target.ts';
 import { minerTargets, readSettings, SECRET_SETTINGS, type Settings } from './setup/settings.ts';
 import { PROXY_NOT_ASKED, PROXY_PROJECT, prepareProxy, publishProxyContext, type PreparedProxy } from './setup/proxy-target.ts';
 import { checkSampleImage } from './setup/sample-image-check.ts';
@@ -24,6 +25,7 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   const teardown = async () => {
     await Promise.all(stops.map((stop) => stop()));
     rmSync(runStateDir, { recursive: true, force: true });
+    removeBundledMinerOutput();
   };
   try {
     await prepareRun(runStateDir, config, stops);
@@ -32,6 +34,21 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     await teardown();
     throw toOperatorError(error);
   }
+}
+
+/** The bundled miner's PNGs (tens of MB a run) leave the temp folder with the run, unless ASYNC_KEEP_MINER_OUTPUT=true. */
+function removeBundledMinerOutput(): void {
+  const minerUrl = process.env.ASYNC_MINER_URL;
+  if (process.env[REFERENCE_MINER_FLAG] !== '1' || !minerUrl) return;
+  const folder = referenceMinerOutputDir(minerUrl);
+  let keep = false;
+  try {
+    keep = readSettings().ASYNC_KEEP_MINER_OUTPUT;
+  } catch {
+    // settings that do not parse stopped the run before the miner wrote anything worth keeping
+  }
+  if (keep) console.log(`[kontext-e2e] The bundled miner's outputs are kept in ${folder} (ASYNC_KEEP_MINER_OUTPUT=true).`);
+  else rmSync(folder, { recursive: true, force: true });
 }
 
 async function prepareRun(runStateDir: string, config: FullConfig, stops: (() => Promise<void>)[]): Promise<void> {
@@ -47,10 +64,45 @@ async function prepareRun(runStateDir: string, config: FullConfig, stops: (() =>
     const callback = prepared[0]!.context.callback;
     if (callback.rule === 'external') await checkExternalReceiver(settings.ASYNC_CALLBACK_BASE_URL!);
     else if (callback.preferredPort) await checkCallbackPortFree(callback.bindHost, callback.preferredPort);
+    for (const { context } of prepared)
+      if (!context.skipReason) context.setupPace = await proveCallbackPathOf(api, settings, context, prepared.length > 1);
     describeRunInReport(config, prepared, settings, proxy);
     publishSuiteContexts(prepared.map(({ context }) => context));
   } finally {
     await api.dispose();
+  }
+}
+
+/** The miner reaches the receiver before any test waits on it; only the miner's own record of a failed delivery stops the run. */
+async function proveCallbackPathOf(
+  api: APIRequestContext,
+  settings: Settings,
+  context: SuiteContext,
+  fleet: boolean,
+): Promise<JobPace | undefined> {
+  const log = (line: string) => console.log(`[kontext-e2e] ${fleet ? `${context.minerUrl}: ` : ''}${line}`);
+  try {
+    return await proveCallbackPath(api, {
+      minerUrl: context.minerUrl,
+      callback: context.callback,
+      externalBaseUrl: settings.ASYNC_CALLBACK_BASE_URL,
+      secret: settings.ASYNC_CALLBACK_SECRET,
+      jobTimeoutMs: settings.ASYNC_JOB_TIMEOUT_SECONDS * 1000,
+      callbackTimeoutMs: settings.ASYNC_CALLBACK_TIMEOUT_SECONDS * 1000,
+      httpTimeoutMs: settings.ASYNC_HTTP_TIMEOUT_SECONDS * 1000,
+      log,
+    });
+  } catch (error) {
+    if (error instanceof OperatorError) throw error;
+    // A miner that stops answering here is named by the first test, in the words the tests use: here only the gist.
+    const message = (error as Error).message;
+    const gist = /ECONNREFUSED/.test(message)
+      ? 'refused the connection'
+      : /Timeout \d+ms/.test(message)
+        ? 'gave no answer in time'
+        : 'failed';
+    log(`Callback path not proven: a call to the miner ${gist} during the setup job; the first test names it.`);
+    return undefined;
   }
 }
 
@@ -93,7 +145,7 @@ function logTarget(minerUrl: string, referenceMiner: boolean, callback: Callback
   console.log(
     referenceMiner
       ? `[kontext-e2e] No ASYNC_MINER_URL: testing the bundled reference miner at ${minerUrl}; set ASYNC_MINER_URL=http://localhost:8091 to test your own miner.`
-      : `[kontext-e2e] Testing the miner at ${minerUrl}.`,
+      : `[kontext-e2e] Testing the miner at ${minerUrl}${new URL(minerUrl).port ? '' : `, that is ${describeAddress(minerUrl)}`}.`,
   );
   console.log(`[kontext-e2e] ${describeCallbackAddress(callback)}`);
 }

@@ -40,7 +40,15 @@ export default defineConfig<MinerUnderTest>({
   retries: 0, // a flaky spec is a bug to find, not to retry
   workers: fleet ? workersPerMiner * targets.length : process.env.CI ? 2 : undefined,
   timeout: testTimeoutMs,
-  reporter: [['list'], ['./setup/skips-and-divergences-reporter.ts'], ['./setup/cost-reporter.ts'], ['html', { open: 'never' }]],
+  // The cost reporter writes the run's price into the metadata before the HTML reporter reads it; the opener
+  // follows the HTML reporter: it opens the report's Metadata on load and wraps long failures.
+  reporter: [
+    ['list'],
+    ['./setup/skips-and-divergences-reporter.ts'],
+    ['./setup/cost-reporter.ts'],
+    ['html', { open: 'never' }],
+    ['./setup/html-report-opener.ts'],
+  ],
   webServer: referenceMiner,
   // Trusted digest sets, one file per name (ASYNC_TRUSTED_DIGESTS), recorded with --update-snapshots.
   snapshotPathTemplate: '{testDir}/trusted-digests/{arg}{ext}',

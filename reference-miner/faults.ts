@@ -58,6 +58,7 @@ export const FAULTS = {
   'secret-in-error': "A failed job's error text ends with the request as JSON, secret included.",
   'expiry-offset-ignored': "The expiry's zone offset is dropped and its wall time read as UTC.",
   'queue-full-503': 'A full queue (INFERENCE_QUEUE_MAXSIZE reached) answers 503 instead of waiting for room.',
+  'queue-skips-job': 'Every fourth accepted job is recorded queued but never reaches a worker, while later jobs run.',
   'stuck-on-bad-input': 'A job whose input cannot be decoded stays processing forever and never calls back.',
   'timestamps-out-of-order': 'started_at comes from a clock 5 s behind, so it is earlier than queued_at.',
   'request-echo-defaults': "The record's request echo shows guidance_scale 2.5 and num_inference_steps 28 whatever was sent.",

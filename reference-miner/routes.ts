@@ -22,6 +22,7 @@ export type RouteDependencies = { config: MinerConfig; faults: Faults; store: Jo
 
 /** The miner's HTTP API, route by route, as PROTOCOL.md describes it. */
 export function createRoutes({ config, faults, store, queue, activity }: RouteDependencies) {
+  let acceptedJobs = 0;
   const rules = revisionRules(config.protocolRevision);
   function health() {
     return {
@@ -58,7 +59,8 @@ export function createRoutes({ config, faults, store, queue, activity }: RouteDe
       return answerJson(response, 503, { detail: `Inference queue is full (${config.inferenceQueueMaxsize} jobs waiting)` });
     store.put(admitted);
     activity.queued(admitted, admitted.record.id, admitted.request.num_inference_steps);
-    await queue.add(admitted); // a full queue holds the answer until there is room
+    // queue-skips-job: the job is answered and recorded queued, but no worker ever gets it
+    if (!(faults.has('queue-skips-job') && ++acceptedJobs % 4 === 0)) await queue.add(admitted); // a full queue holds the answer until there is room
     answerJson(response, 200, minerAccepted(admitted.record.id));
   }
 

@@ -20,6 +20,8 @@ export default defineConfig({
     {
       name: 'suite-run',
       testDir: '.',
+      // A test here runs the suite in a child process, which run-suite.ts bounds itself (300 s).
+      timeout: 330_000,
       testMatch: ['fault-matrix/**/*.spec.ts', 'suite-run/**/*.spec.ts', 'docker/**/*.spec.ts', 'report/**/*.spec.ts'],
     },
   ],

@@ -121,7 +121,7 @@ export const FAULT_CASES: FaultCase[] = [
     miner: { editLatencyMs: 1_500 },
     env: { ASYNC_VALIDATOR_BUDGET_SECONDS: '1' },
     because:
-      /seconds from dispatch to callback \(less \d+ ms queued behind other jobs\), against the validators' budget[\s\S]*Expected: <= 1\s+Received:\s+1\.[5-9]/,
+      /seconds from dispatch to callback \(less \d+ ms queued behind other jobs\), against the validators' budget[\s\S]*Expected: <= 1\s+Received:\s+(1\.[5-9]|[2-9]\.|\d{2,}\.)/,
   },
   // Determinism where validators break miners (issue: every input shape, the seed range, under load).
   {
@@ -198,8 +198,16 @@ export const FAULT_CASES: FaultCase[] = [
   {
     fault: 'stuck-on-bad-input',
     rule: '@callback-failed',
-    env: { ASYNC_JOB_TIMEOUT_SECONDS: '3' },
-    because: /Timed out after 3 s: job e2e-\S+ never reached completed or failed; its record last said status processing/,
+    // Named on the miner's own pace (global setup's job), before the default job timeout, which a busy
+    // machine's slower pace would otherwise meet first (run-suite.ts shortens it to 30 s).
+    env: { ASYNC_JOB_TIMEOUT_SECONDS: '300' },
+    because:
+      /Job e2e-\S+ is stuck processing: it has said processing for [\d.]+ s, over 5 times the [\d.]+ s a 28-step edit takes on this miner/,
+  },
+  {
+    fault: 'queue-skips-job',
+    rule: '@burst-completes',
+    because: /Job e2e-\S+ is stuck queued: it still says queued \(queued_at [^)]+\) while job e2e-\S+, queued after it, ended [\d.]+ s ago/,
   },
   {
     fault: 'callback-answer-ignored',
@@ -243,7 +251,9 @@ export const FAULT_CASES: FaultCase[] = [
     fault: 'hangs-mid-job',
     rule: '@same-request-same-bytes',
     env: { ASYNC_HTTP_TIMEOUT_SECONDS: '2' },
-    because: /The miner at http:\/\/127\.0\.0\.1:\d+ gave no answer within 2 s on GET \/edit\/status\/e2e-\S+ during job e2e-/,
+    // The setup job already made it hang: the first call of the test meets the silence.
+    because:
+      /The miner at http:\/\/127\.0\.0\.1:\d+ gave no answer within 2 s on (POST \/edit|GET \/edit\/status\/e2e-\S+) during job e2e-/,
   },
   {
     fault: 'dies-mid-job',

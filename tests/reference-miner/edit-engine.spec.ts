@@ -47,15 +47,18 @@ test('the edit keeps the input recognisable', async () => {
   expect(totalDelta / input.data.length, 'mean channel change').toBeLessThan(60);
 });
 
-test('a 1024×1024 edit and its PNG take well under a second', async () => {
+// CPU time of this process, not wall time: other processes on a busy machine take turns on the cores, not
+// CPU from this one, so the bound holds beside them (wall time was 650 ms with both cores kept busy).
+test('a 1024×1024 edit and its PNG take well under a second of CPU', async () => {
   const input = await sampleRgb(1024, 1024);
   const timings: number[] = [];
   for (let run = 0; run < 5; run++) {
-    const started = performance.now();
+    const started = process.cpuUsage();
     await encodePng(editPixels(input, { ...BASE_PARAMETERS, seed: run }));
-    timings.push(performance.now() - started);
+    const used = process.cpuUsage(started);
+    timings.push((used.user + used.system) / 1000);
   }
   const median = timings.sort((a, b) => a - b)[2]!;
-  test.info().annotations.push({ type: 'edit time 1024×1024 (median of 5)', description: `${median.toFixed(1)} ms` });
-  expect(median).toBeLessThan(500); // ~80 ms here; the bound only catches a gross slowdown on a busy machine
+  test.info().annotations.push({ type: 'edit CPU time 1024×1024 (median of 5)', description: `${median.toFixed(1)} ms` });
+  expect(median).toBeLessThan(500); // ~80 ms here; the bound only catches a gross slowdown
 });

@@ -6,19 +6,19 @@ import { serveFolder } from '../support/static-folder-server.ts';
 
 // The report is what an operator reads: prove in a real browser that its pictures load, the callback
 // body shows, and a failure carries its diff picture. The miner's unstable-pixels fault makes the failure.
-const CALLBACK_TEST = 'a completed job calls back once, already completed, with its job_id, the secret and the exact result bytes';
+const CALLBACK_TEST = 'a completed job calls back once, already completed, with the secret and the exact result bytes';
 const SAME_REQUEST_TEST = 'the same request twice gives byte-identical PNG files with identical pixels';
 const DIFF_PICTURE = 'diff first run vs second run.png';
+const CAUSE_FIRST_LINE = 'Same request, different pixels: make the edit deterministic for a fixed seed';
 const UI_TIMEOUT_MS = 15_000;
 
 test('the HTML report shows input and output pictures, the callback body, and the diff picture of a failure', async () => {
   const missing = chromiumMissingReason();
   test.skip(missing !== undefined, missing);
-  test.setTimeout(180_000);
   const reportDir = test.info().outputPath('html-report');
   const run = await withReferenceMiner({ faults: ['unstable-pixels'] }, (minerUrl) =>
     runSuite({
-      reporter: 'html',
+      reporter: 'html,./setup/html-report-opener.ts',
       env: { ASYNC_MINER_URL: minerUrl, PLAYWRIGHT_HTML_OUTPUT_DIR: reportDir, PLAYWRIGHT_HTML_OPEN: 'never' },
       args: ['specs/edit-callback.spec.ts', 'specs/determinism.spec.ts', '--grep', `${CALLBACK_TEST}|${SAME_REQUEST_TEST}`],
     }),
@@ -31,6 +31,12 @@ test('the HTML report shows input and output pictures, the callback body, and th
     const page = await browser.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
 
+    // On opening, before any click: the run's miner, protocol and settings.
+    await page.goto(server.url);
+    for (const name of ['Miner URL', 'Protocol', 'Settings', 'Reference miner faults'])
+      await expect(page.locator('.metadata-properties').getByText(name).first(), `metadata "${name}" on opening`).toBeVisible();
+    await expect(page.locator('.metadata-properties')).toContainText('unstable-pixels');
+
     await openTest(page, server.url, CALLBACK_TEST);
     await expectPictureShown(page, 'input.png');
     await expectPictureShown(page, 'result.png');
@@ -41,6 +47,13 @@ test('the HTML report shows input and output pictures, the callback body, and th
 
     await openTest(page, server.url, SAME_REQUEST_TEST);
     await expect(page.getByText('byte-identical to "first run"').first(), "the failure's sentence").toBeVisible();
+    // The first line says cause and fix, and wraps: its end is inside the box without scrolling sideways.
+    const box = page.locator('.test-error-view').first();
+    await expect(box).toContainText(CAUSE_FIRST_LINE);
+    const overflow = await box.evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(overflow, 'pixels of the error box hidden to the right').toBeLessThanOrEqual(1);
+    const causeEnd = box.getByText('as validators replay jobs and compare file hashes.', { exact: false }).first();
+    await expect(causeEnd).toBeInViewport();
     await expectPictureShown(page, 'first run.png');
     await expectPictureShown(page, DIFF_PICTURE);
   } finally {

@@ -25,6 +25,12 @@ test('ASYNC_MINER_URLS tests a fleet in one run: a project per miner, each with 
     expect(outcome(address(later.url), '@reference-chain'), 'the seed protocol chain on the later miner').toBe('skipped');
     const divergent = run.tests.filter((t) => t.annotations.some((a) => a.type === 'divergence')).map((t) => t.project);
     expect(new Set(divergent), 'divergences come from the later miner only').toEqual(new Set([address(later.url)]));
+    expect(run.output, 'the divergence line names its miner').toMatch(
+      new RegExp(`^\\[kontext-e2e\\] Divergence seen in \\d+ tests?: ${address(later.url)}: `, 'm'),
+    );
+    expect(run.output, 'the skip line names its miner').toMatch(
+      new RegExp(`^\\[kontext-e2e\\] Skipped \\d+ tests?: ${address(later.url)}: `, 'm'),
+    );
     expect(run.output.match(/Callbacks reach /g), 'a callback address decided for each miner').toHaveLength(2);
     expect(run.metadata['Miner URL'], 'the report names both miners').toBe(`${seed.url}, ${later.url}`);
   } finally {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -123,3 +123,15 @@ test('the report header carries the miner, its protocol, the settings with the s
   expect(run.metadata.Settings).toContain(`ASYNC_MINER_URL=${String(run.metadata['Miner URL'])}`);
   expect(JSON.stringify(run.metadata)).not.toContain('hush-hush-42');
 });
+
+for (const keep of [false, true])
+  test(`the bundled miner's outputs are ${keep ? 'kept with ASYNC_KEEP_MINER_OUTPUT=true' : 'removed from the temp folder at the end of the run'}`, async () => {
+    const run = await runSuite({ env: keep ? { ASYNC_KEEP_MINER_OUTPUT: 'true' } : {}, args: SETUP_ONLY });
+    expect(run.exitCode, run.output).toBe(0);
+    const port = /testing the bundled reference miner at http:\/\/127\.0\.0\.1:(\d+)/.exec(run.output)?.[1];
+    const folder = path.join(tmpdir(), `kontext-reference-miner-${port}`);
+    expect(run.output, 'the setup job wrote an output').toContain('Callback path proven');
+    expect(existsSync(folder), folder).toBe(keep);
+    expect(run.output.includes(`The bundled miner's outputs are kept in ${folder}`), 'the console says where they are kept').toBe(keep);
+    rmSync(folder, { recursive: true, force: true });
+  });

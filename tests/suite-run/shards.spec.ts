@@ -9,7 +9,6 @@ import { runSuite } from '../support/run-suite.ts';
 const SPECS = ['specs/edit-workflow.spec.ts', 'specs/edit-callback.spec.ts'];
 
 test('two shards with --reporter=blob merge into one report holding every test of both', async () => {
-  test.setTimeout(180_000);
   const listed = await runSuite({ args: ['--list', ...SPECS] });
   expect(listed.exitCode, listed.output).toBe(0);
   const everyTest = listed.tests.map((t) => t.title).sort();

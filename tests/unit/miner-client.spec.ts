@@ -1,6 +1,6 @@
 import { test as base, expect } from '@playwright/test';
 import { sampleImage } from '../../lib/images/sample-image.ts';
-import type { CallbackInbox } from '../../fixtures/callbacks/receiver.ts';
+import { CallbackReceiver, type CallbackInbox } from '../../fixtures/callbacks/receiver.ts';
 import { MinerClient, type MinerClientOptions } from '../../fixtures/miner-client.ts';
 import { minerAccepted, type JobRecord } from '../../protocol/edit-job.ts';
 import { startScriptedServer, type ScriptedAnswer, type ScriptedRequest } from '../support/scripted-server.ts';
@@ -137,8 +137,8 @@ test('with a callback coming, completion is noticed within tens of milliseconds 
   await miner.waitForEnd(JOB, { timeoutMs: 5_000 });
   const lagMs = performance.now() - job.completesAt;
   testInfo.annotations.push({ type: 'completion noticed', description: `${lagMs.toFixed(1)} ms late, ${job.polls} polls in 2 s` });
-  // A busy two-core machine needs room; a client that ticks in seconds still fails.
-  expect(lagMs, 'milliseconds between completion and the client noticing').toBeLessThan(150);
+  // Woken by the callback, not by its 1 s guard poll: a quarter of the job's 2 s, room for a busy machine.
+  expect(lagMs, 'milliseconds between completion and the client noticing').toBeLessThan(500);
   expect(job.polls, 'status polls during a 2 s job with a callback').toBeLessThanOrEqual(5);
 });
 
@@ -148,6 +148,40 @@ test('without a callback, polling backs off to a second, so a production miner i
   await miner.waitForEnd(JOB);
   const lagMs = performance.now() - job.completesAt;
   testInfo.annotations.push({ type: 'completion noticed', description: `${lagMs.toFixed(1)} ms late, ${job.polls} polls in 2 s` });
-  expect(lagMs, 'milliseconds between completion and the client noticing').toBeLessThan(1_150);
+  // Backed off to at most a second between polls: noticed within the job's own length, however busy the machine.
+  expect(lagMs, 'milliseconds between completion and the client noticing').toBeLessThan(2_000);
   expect(job.polls, 'status polls during a 2 s job').toBeLessThanOrEqual(10);
+});
+
+test('a callback wait ends as soon as the job record says the miner could not deliver it, quoting its error', async ({ clientOf }) => {
+  const inbox = await CallbackReceiver.start({ host: '127.0.0.1', port: 0, deadlines: { callbackMs: 10_000, jobMs: 10_000 } });
+  try {
+    const failed = {
+      status: 'failed',
+      attempted_at: '2025-01-31T12:00:01',
+      payload_status: 'completed',
+      error: 'connect ECONNREFUSED 192.0.2.1:19660',
+    };
+    const ended = record('completed', { completed_at: '2025-01-31T12:00:01', callback: failed as JobRecord['callback'] });
+    const miner = await clientOf(
+      minerScript(() => ({
+        status: 200,
+        body: { ...ended, request: { ...ended.request, callback_url: 'http://192.0.2.1:19660/callback/job-1' } },
+      })),
+      {
+        callbacks: { inbox, secret: 's' },
+      },
+    );
+    await miner.post(miner.requestBody());
+    await miner.waitForEnd(JOB);
+    const started = performance.now();
+    const error = (await inbox.waitFor(JOB).catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe(
+      `No callback for job ${JOB}: The miner could not deliver a callback to http://192.0.2.1:19660/callback/job-1: its record says callback failed ("connect ECONNREFUSED 192.0.2.1:19660"); set ASYNC_CALLBACK_BASE_URL to an address of this machine the miner can reach; a miner in Docker reaches it through its network's gateway (docker network inspect <project>_default → IPAM.Config[0].Gateway, e.g. http://172.18.0.1:8092).`,
+    );
+    // A tenth of its 10 s deadline: it ended on the record, not on the clock.
+    expect(performance.now() - started).toBeLessThan(inbox.timeoutMs / 10);
+  } finally {
+    await inbox.close();
+  }
 });

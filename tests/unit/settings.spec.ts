@@ -75,3 +75,16 @@ test('a hotkey that is not SS58 is named; a bad signer secret is never quoted', 
     /ASYNC_SIGNER_URI accepts .*, but it is set \(not shown\): fix ASYNC_SIGNER_URI/,
   );
 });
+
+test('an unknown ASYNC_ name is refused with the closest known one, by edit distance', () => {
+  expect(() => readSettings({ ASYNC_JOB_TIMEOUT_SECOND: '5' })).toThrow(
+    /^ASYNC_JOB_TIMEOUT_SECOND in the environment .*did you mean ASYNC_JOB_TIMEOUT_SECONDS\?/,
+  );
+  expect(() => readSettings({ ASYNC_CALLBAK_SECRET: 's' })).toThrow(/did you mean ASYNC_CALLBACK_SECRET\?/);
+  expect(readSettings({ ASYNC_CALLBACK_SECRET: 's', OTHER_THING: 'x' }).ASYNC_CALLBACK_SECRET).toBe('s');
+});
+
+test('a URL with an empty port is refused rather than read as port 80', () => {
+  expect(() => readSettings({ ASYNC_CALLBACK_BASE_URL: 'http://172.18.0.1:' })).toThrow(/names no port after the colon/);
+  expect(readSettings({ ASYNC_MINER_URL: 'http://[::1]:8091' }).ASYNC_MINER_URL).toBe('http://[::1]:8091');
+});
