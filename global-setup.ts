@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { request, type APIRequestContext, type FullConfig } from '@playwright/test';
 import { resolveCallbackAddress, type CallbackAddress } from './setup/callback-address.ts';
-import { proveCallbackPath, type JobPace } from './setup/callback-path-check.ts';
+import { PROBE_STEPS, proveCallbackPath, type JobPace } from './setup/callback-path-check.ts';
+import { recordSetupEdit } from './setup/cost-reporter.ts';
 import { checkCallbackPortFree } from './setup/callback-port-check.ts';
 import { checkExternalReceiver } from './setup/external-receiver-check.ts';
 import { describeAddress, MinerUnreachableError, probeHealth } from './setup/health-probe.ts';
@@ -82,7 +83,7 @@ async function proveCallbackPathOf(
 ): Promise<JobPace | undefined> {
   const log = (line: string) => console.log(`[kontext-e2e] ${fleet ? `${context.minerUrl}: ` : ''}${line}`);
   try {
-    return await proveCallbackPath(api, {
+    const pace = await proveCallbackPath(api, {
       minerUrl: context.minerUrl,
       callback: context.callback,
       externalBaseUrl: settings.ASYNC_CALLBACK_BASE_URL,
@@ -92,6 +93,8 @@ async function proveCallbackPathOf(
       httpTimeoutMs: settings.ASYNC_HTTP_TIMEOUT_SECONDS * 1000,
       log,
     });
+    recordSetupEdit(context.minerUrl, PROBE_STEPS);
+    return pace;
   } catch (error) {
     if (error instanceof OperatorError) throw error;
     // A miner that stops answering here is named by the first test, in the words the tests use: here only the gist.

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JSONReport } from '@playwright/test/reporter';
 import { JobListingSchema } from '../protocol/edit-job.ts';
+import { SETUP_JOB_PREFIX } from '../setup/callback-path-check.ts';
 import { ActivityReportSchema } from '../reference-miner/activity-log.ts';
 import { startReferenceMiner } from '../reference-miner/server.ts';
 import { busyAndIdle, countListed, countTests, stepCost } from './measures.ts';
@@ -109,9 +110,12 @@ async function measure(minerUrl: string, report: JSONReport, startedMs: number, 
   const records = JobListingSchema.parse(await getJson(minerUrl, '/jobs?job_type=edit')).edit_jobs ?? [];
   const tests = countTests(report);
   const { steps, ...cost } = stepCost(records);
+  const setup = records.filter((record) => record.id.startsWith(SETUP_JOB_PREFIX));
   return {
     editJobs: records.length,
     steps,
+    /** Global setup's job proving the callback path, which the tests' annotations do not count. */
+    setupJobs: { editJobs: setup.length, steps: setup.reduce((sum, record) => sum + record.request.num_inference_steps, 0) },
     /** The same count from the reference miner's activity log, which also keeps jobs whose record a reused job_id replaced. */
     activityLog: { editJobs: activity.jobs.length, steps: activity.jobs.reduce((sum, job) => sum + job.steps, 0) },
     ...cost,
@@ -211,10 +215,11 @@ function printTable(results: TierResult[], { minerWorkers, latencyMs, stepMs }: 
     const { idle, activityLog } = result;
     const disagree = activityLog.editJobs !== result.editJobs || activityLog.steps !== result.steps;
     const { spentEdits, spentSteps } = result.tests;
-    const suiteAgrees = spentEdits === result.editJobs && spentSteps === result.steps;
+    const { setupJobs } = result;
+    const suiteAgrees = spentEdits + setupJobs.editJobs === result.editJobs && spentSteps + setupJobs.steps === result.steps;
     console.log(
       [
-        `[bench] ${result.tier.name}: the suite counted ${spentEdits} edits and ${spentSteps} steps, ${suiteAgrees ? 'as' : 'but'} the miner's GET /jobs lists ${result.editJobs} and ${result.steps}`,
+        `[bench] ${result.tier.name}: the suite counted ${spentEdits + setupJobs.editJobs} edits and ${spentSteps + setupJobs.steps} steps (${setupJobs.editJobs} and ${setupJobs.steps} of them at setup), ${suiteAgrees ? 'as' : 'but'} the miner's GET /jobs lists ${result.editJobs} and ${result.steps}`,
         `[bench] ${result.tier.name}: idle ${seconds(idle.beforeFirstJobMs)} before the first job, ${seconds(idle.betweenJobsMs)} between jobs (largest ${seconds(idle.largestGapMs)}), ${seconds(idle.afterLastJobMs)} after the last; ${result.overheadPerJobMs} ms overhead and ${result.minerRequestsPerJob} HTTP calls per edit job`,
         ...(disagree
           ? [

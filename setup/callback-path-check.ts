@@ -12,7 +12,10 @@ import { OperatorError } from './operator-error.ts';
 
 // One denoising step on a 64×64 input: the cheapest job that makes the miner call back.
 const PROBE_SIZE = 64;
-const PROBE_STEPS = 1;
+export const PROBE_STEPS = 1;
+
+/** The job id of global setup's callback-path job begins with this: a bench tells it from the tests' jobs. */
+export const SETUP_JOB_PREFIX = 'e2e-setup-callback-';
 
 export type CallbackPathProbe = {
   minerUrl: string;
@@ -32,7 +35,7 @@ export type CallbackPathProbe = {
  * it (its own error, such as "connect ECONNREFUSED 192.0.2.1:19660"), which stops the run in one sentence.
  */
 export async function proveCallbackPath(api: APIRequestContext, probe: CallbackPathProbe): Promise<JobPace | undefined> {
-  const jobId = `e2e-setup-callback-${randomUUID()}`;
+  const jobId = `${SETUP_JOB_PREFIX}${randomUUID()}`;
   const receiver = probe.callback.rule === 'external' ? undefined : await startProbeReceiver(probe.callback);
   const callbackUrl = receiver ? `${receiver.baseUrl}/callback/${jobId}` : `${probe.externalBaseUrl!.replace(/\/+$/, '')}/callback`;
   try {

@@ -16,7 +16,21 @@ import {
 // before the first job (from each test's declared plan) and after the last (from what the miner accepted,
 // with the miner's own seconds per step), on the console and in the report header.
 
-type ProjectCost = { planned: EditCost[]; spent: EditCost[]; times: EditTime[] };
+type ProjectCost = { planned: EditCost[]; spent: EditCost[]; times: EditTime[]; minerUrl?: string };
+
+/** Global setup and the reporters share the runner's process: setup's own edits reach the bill this way. */
+const SETUP_EDITS_VARIABLE = 'KONTEXT_SETUP_EDITS';
+
+/** Global setup spent an edit of `steps` on the miner (the callback path's proof): it belongs on the bill. */
+export function recordSetupEdit(minerUrl: string, steps: number): void {
+  const edits = setupEdits();
+  edits[minerUrl] = [...(edits[minerUrl] ?? []), steps];
+  process.env[SETUP_EDITS_VARIABLE] = JSON.stringify(edits);
+}
+
+function setupEdits(): Record<string, number[]> {
+  return JSON.parse(process.env[SETUP_EDITS_VARIABLE] ?? '{}') as Record<string, number[]>;
+}
 
 export default class CostReporter implements Reporter {
   private config: FullConfig | undefined;
@@ -32,11 +46,15 @@ export default class CostReporter implements Reporter {
       const plan = test.annotations.find((a) => a.type === PLANNED_EDITS);
       if (plan) this.projectOf(test).planned.push(parseCost(plan.description));
     }
-    for (const [project, { planned }] of this.projects)
-      if (planned.length)
-        console.log(
-          `[kontext-e2e] ${this.named(project)}The ${planned.length} selected tests plan at most ${describeTotal(totalOf(addCosts(planned)))} on the miner (a shared edit counted once; each Playwright worker makes its own).`,
-        );
+    for (const [project, { planned, minerUrl }] of this.projects) {
+      if (!planned.length) continue;
+      const setup = minerUrl ? (setupEdits()[minerUrl] ?? []) : [];
+      const plan = addCosts([...planned, { own: setup, shared: new Map() }]);
+      const atSetup = setup.length ? `, ${setup.length} of them spent at setup` : '';
+      console.log(
+        `[kontext-e2e] ${this.named(project)}The ${planned.length} selected tests plan at most ${describeTotal(totalOf(plan))} on the miner${atSetup} (a shared edit counted once; each Playwright worker makes its own).`,
+      );
+    }
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
@@ -49,20 +67,24 @@ export default class CostReporter implements Reporter {
 
   onEnd(): void {
     const lines: string[] = [];
-    for (const [project, { spent, times }] of this.projects) {
+    for (const [project, { spent, times, minerUrl }] of this.projects) {
       if (!spent.length) continue;
+      const setup = minerUrl ? (setupEdits()[minerUrl] ?? []) : [];
       // Shared edits are made once per worker, so what was spent counts each time it was made.
-      const total = totalOf({ own: spent.flatMap((cost) => [...cost.own, ...cost.shared.values()]), shared: new Map() });
-      lines.push(`${this.named(project)}The run spent ${describeTotal(total)} on the miner${perStep(times)}.`);
+      const total = totalOf({ own: [...setup, ...spent.flatMap((cost) => [...cost.own, ...cost.shared.values()])], shared: new Map() });
+      const atSetup = setup.length ? `, ${describeTotal(totalOf({ own: setup, shared: new Map() }))} of them at setup` : '';
+      lines.push(`${this.named(project)}The run spent ${describeTotal(total)} on the miner${atSetup}${perStep(times)}.`);
     }
     for (const line of lines) console.log(`[kontext-e2e] ${line}`);
     if (lines.length && this.config) this.config.metadata.Cost = lines.join(' ');
   }
 
   private projectOf(test: TestCase): ProjectCost {
-    const name = test.parent.project()?.name ?? '';
+    const project = test.parent.project();
+    const name = project?.name ?? '';
     let cost = this.projects.get(name);
-    if (!cost) this.projects.set(name, (cost = { planned: [], spent: [], times: [] }));
+    const minerUrl = (project?.use as { minerUrl?: string } | undefined)?.minerUrl;
+    if (!cost) this.projects.set(name, (cost = { planned: [], spent: [], times: [], minerUrl }));
     return cost;
   }
 
