@@ -63,6 +63,7 @@ export const FAULTS = {
   'request-echo-defaults': "The record's request echo shows guidance_scale 2.5 and num_inference_steps 28 whatever was sent.",
   'unfinished-result-200': 'The result of an unfinished job answers 200 with an empty body.',
   'range-edges-refused': 'guidance_scale 20.0 and num_inference_steps 100, the inclusive upper edges, are refused with 422.',
+  'pydantic-1-coercion': 'Wrong types are coerced as FastAPI on pydantic 1 does: prompt 123 becomes "123", seed 4.5 becomes 4.',
   'junk-field-500': 'A field holding an object or array (prompt: {}) crashes the handler with a 500 text traceback.',
   'job-id-truncated': 'A job_id longer than 32 characters is cut to 32 in the answer, the record and the callback.',
   'job-id-path-accepted': 'A job_id with / or .. is accepted, and only the file name is sanitised.',

@@ -236,6 +236,11 @@ export const FAULT_CASES: FaultCase[] = [
     rule: '@range-edges',
     because: /POST \/edit with \{"guidance_scale":20\} beside[\s\S]*also names body\.guidance_scale, whose value is in range/,
   },
+  {
+    fault: 'pydantic-1-coercion',
+    rule: '@wrong-types',
+    because: /refused with 422 and a FastAPI validation error whose detail names body\.seed\s+Received: 200/,
+  },
   { fault: 'junk-field-500', rule: '@wrong-types', because: /the request refused with 422[\s\S]*Received: 500/ },
   { fault: 'junk-field-500', rule: '@fuzz-no-5xx', because: /5xx answers among \d+ generated bodies[\s\S]*as a nested object: 500/ },
   // A sick miner is named in one sentence, wherever it is caught.
