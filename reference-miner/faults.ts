@@ -4,6 +4,8 @@ export const FAULTS = {
   'unstable-png-bytes': 'The PNG carries a per-run tEXt chunk (a timestamp), so equal pixels arrive as different file bytes.',
   'seed-ignored': 'The seed never reaches the edit.',
   'prompt-ignored': 'The prompt never reaches the edit.',
+  'prompt-trimmed': 'The prompt is stripped of surrounding whitespace before the edit.',
+  'prompt-truncated-256-tokens': 'Only the first 256 tokens of the prompt (words and punctuation marks, standing in for T5 pieces) reach the edit.',
   'guidance-ignored': 'guidance_scale never reaches the edit.',
   'steps-ignored': 'num_inference_steps never reaches the edit.',
   'unstable-long-prompts': 'Prompts longer than 48 characters take a nondeterministic path.',

@@ -169,6 +169,18 @@ export const FAULT_CASES: FaultCase[] = [
       /PNG SHA-256 digests against the trusted set "reference-miner"[\s\S]*-\s+"sample scene, seed 0": "[0-9a-f]{64}"[\s\S]*\+\s+"sample scene, seed 0": "[0-9a-f]{64}"/,
   },
   {
+    fault: 'prompt-trimmed',
+    rule: '@trusted-digests',
+    env: { ASYNC_TRUSTED_DIGESTS: 'reference-miner' },
+    because: /-\s+"sample scene, seed 2147483648, prompt \\" Add falling snow ❄ \\"": "[0-9a-f]{64}"[\s\S]*\+\s+"sample scene, seed 2147483648, prompt/,
+  },
+  {
+    fault: 'prompt-truncated-256-tokens',
+    rule: '@trusted-digests',
+    env: { ASYNC_TRUSTED_DIGESTS: 'reference-miner' },
+    because: /-\s+"large landscape 1100×700, seed 7, a \d+-character prompt": "[0-9a-f]{64}"[\s\S]*\+\s+"large landscape 1100×700, seed 7, a \d+-character prompt"/,
+  },
+  {
     fault: 'unstable-pixels',
     rule: '@input-sizes',
     because: /"large landscape 1100×700 run 2" byte-identical to "large landscape 1100×700 run 1"/,
