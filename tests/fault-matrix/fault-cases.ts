@@ -195,6 +195,26 @@ export const FAULT_CASES: FaultCase[] = [
   { fault: 'url-short-timeout', rule: '@image-url-real-host', because: /failed on the miner: Failed to download image_url \S+: .*timeout/ },
   { fault: 'url-small-limit', rule: '@image-url-real-host', because: /failed on the miner: .*1 MiB/ },
   { fault: 'failure-empty-error', rule: '@image-url-failure', because: /error on the record/ },
+  {
+    fault: 'url-no-redirects',
+    rule: '@image-url-as-hosts-serve',
+    because: /The image host answered 301, 302, 303, 307 and 308 in turn before the image, and the miner must follow redirects to the image, but job \S+ failed on the miner: .*HTTP 301/,
+  },
+  {
+    fault: 'url-query-dropped',
+    rule: '@image-url-as-hosts-serve',
+    because: /The image host served the image under a signed URL whose query string is its signature, and the miner must fetch the URL exactly as given, query string included, but job \S+ failed on the miner: .*HTTP 403/,
+  },
+  {
+    fault: 'url-trusts-content-type',
+    rule: '@image-url-as-hosts-serve',
+    because: /The image host labelled the image application\/octet-stream, and the miner must judge the answer by decoding its bytes, not by its Content-Type, but job \S+ failed/,
+  },
+  {
+    fault: 'url-needs-length',
+    rule: '@image-url-as-hosts-serve',
+    because: /The image host sent the image chunked, with no Content-Length, and the miner must read the answer to its end whatever its headers say of its length, but job \S+ failed/,
+  },
   // Callback discipline, secrets, expiry.
   {
     fault: 'callback-sent-twice',
