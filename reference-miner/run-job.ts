@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ActivityLog } from './activity-log.ts';
-import { sendCallback } from './callback-sender.ts';
+import { sendCallback, type SharedUploadBuffer } from './callback-sender.ts';
 import { editParameters, engineQuirks } from './edit-parameters.ts';
 import { editPixels, encodePng } from './edit-engine.ts';
 import { nondeterministicNudge, pngWithRunStamp, rawWithSharedBuffer, seededNoise, spoilOutput } from './fault-effects.ts';
@@ -23,6 +23,8 @@ export type JobContext = {
   editLatencyMs: number;
   stepLatencyMs: number;
   callbackTimeoutMs: number;
+  /** Where callback-swapped images come from: the image of the callback sent just before. */
+  uploadBuffer: SharedUploadBuffer;
   /** Waits that end when the miner closes, so no timer outlives it. */
   pause: (ms: number) => Promise<void>;
   /** Called as the edit itself starts; false when the miner fell sick (hung or dead) and the job goes no further. */
@@ -110,7 +112,8 @@ async function callBack(job: Job, png: Buffer | undefined, context: JobContext):
       status: succeeded ? ('completed' as const) : record.status,
       completed_at: record.completed_at ?? isoNow(),
     };
-    const send = () => sendCallback({ ...job, record: payload }, png, context.serviceUrl, context.callbackTimeoutMs, faults);
+    const image = png && faults.has('callback-images-swapped') ? context.uploadBuffer.exchange(png) : png;
+    const send = () => sendCallback({ ...job, record: payload }, image, context.serviceUrl, context.callbackTimeoutMs, faults);
     const delivery = await send();
     if (!faults.has('callback-not-recorded')) record.callback = delivery;
     if (faults.has('callback-sent-twice')) {

@@ -109,6 +109,21 @@ export const FAULT_CASES: FaultCase[] = [
     because: /job status at the moment its callback arrived[\s\S]*Received: "processing"/,
   },
   { fault: 'callback-not-recorded', rule: '@callback-completed', because: /never reached a recorded callback delivery/ },
+  {
+    fault: 'callback-filename-wrong',
+    rule: '@callback-parts',
+    because: /The completed callback of job e2e-\S+ names its file "image\.png", not "e2e-\S+\.png": name the file after its job/,
+  },
+  {
+    fault: 'callback-part-octet-stream',
+    rule: '@callback-parts',
+    because: /The completed callback of job e2e-\S+ labels its file part application\/octet-stream, not image\/png/,
+  },
+  {
+    fault: 'callback-images-swapped',
+    rule: '@callback-parts',
+    because: /The completed callback of job e2e-\S+ carries the image of job e2e-\S+, not its own result: jobs that run side by side/,
+  },
   { fault: 'failure-never-calls-back', rule: '@callback-failed', because: /No callback for job e2e-[\w-]+ arrived within/ },
   {
     fault: 'callback-after-expiry',
