@@ -78,7 +78,8 @@ async function planInput(request: ParsedEditRequest, rules: RevisionRules, store
     const reference = store.get(request.reference_job_id);
     const output = reference?.record.status === 'completed' ? reference.record.output_path : undefined;
     if (output && existsSync(output)) {
-      const bytes = faults.has('reference-reported-not-used') && b64 ? b64 : await readFile(output);
+      const cached = faults.has('reused-id-serves-old-output') ? store.firstOutput(request.reference_job_id) : undefined;
+      const bytes = faults.has('reference-reported-not-used') && b64 ? b64 : (cached ?? (await readFile(output)));
       return { kind: 'bytes', bytes, source: 'reference_edit' };
     }
     if (b64 && !faults.has('fallback-rejected')) return { kind: 'bytes', bytes: b64, source: 'base64_fallback' };

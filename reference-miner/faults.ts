@@ -11,6 +11,8 @@ export const FAULTS = {
   'unstable-long-prompts': 'Prompts longer than 48 characters take a nondeterministic path.',
   'unstable-high-guidance': 'guidance_scale above 5 takes a nondeterministic path.',
   'reference-reported-not-used': 'A found reference is reported as the source, but image_b64 is what gets edited.',
+  'reused-id-serves-old-output':
+    'A reference_job_id to a reused id edits the output of the first job that had the id, not the job that replaced it.',
   'fallback-rejected': 'A reference that is not found answers 400 even when image_b64 could be used.',
   'no-image-source-accepted': 'A request with no image source is accepted and edits a blank grey canvas.',
   'seed-defaulted': 'A missing seed silently becomes 0 instead of a 422.',

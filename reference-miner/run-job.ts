@@ -78,6 +78,7 @@ async function processJob(job: Job, context: JobContext): Promise<Outcome> {
     const file = resultFile(context.outputDir, record.id);
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, png);
+    if (faults.has('reused-id-serves-old-output')) context.store.rememberFirstOutput(record.id, png);
     Object.assign(record, {
       output_path: file,
       result_url: `/edit/result/${record.id}`,

@@ -68,6 +68,11 @@ export const FAULT_CASES: FaultCase[] = [
     because: /"edit 1" to have the pixels of "edit 1 made directly from base edit"/,
   },
   {
+    fault: 'reused-id-serves-old-output',
+    rule: '@reused-id',
+    because: /"edit 1 of the reused id" to have the pixels of "edit 1 made directly from base edit"/,
+  },
+  {
     fault: 'fallback-rejected',
     rule: '@reference-fallback',
     because: /POST \/edit should accept this request .* but the miner answered 400/,

@@ -162,13 +162,13 @@ const HEALTHY_MINERS = [
   {
     name: 'of the seed revision',
     miner: { protocolRevision: 'seed' },
-    skipped: ['@image-url-fetched', '@duplicate-job-id'],
+    skipped: ['@image-url-fetched', '@image-url-as-hosts-serve', '@duplicate-job-id'],
     divergences: [],
   },
   {
     name: 'of the later revision',
     miner: { protocolRevision: 'later' },
-    skipped: ['@reference-chain', '@reference-fallback'],
+    skipped: ['@reference-chain', '@reference-fallback', '@reused-id'],
     divergences: ['accept-then-fail', 'unfinished-result-404'],
   },
   { name: 'with two workers', miner: { inferenceWorkers: 2 }, skipped: [], divergences: [] },
