@@ -13,8 +13,11 @@ const targets = minerTargets(settings);
 const fleet = targets.length > 1;
 const projectsOf = (minerUrl: string) => {
   const address = `${new URL(minerUrl).host}${new URL(minerUrl).pathname.replace(/\/$/, '')}`;
+  const conformance = fleet ? address : 'conformance';
   return [
-    { name: fleet ? address : 'conformance', testDir: 'specs', use: { minerUrl } },
+    { name: conformance, testDir: 'specs', use: { minerUrl } },
+    // Reads the edit times the conformance project's jobs recorded, so it runs once that project has.
+    { name: fleet ? `over time ${address}` : 'miner over time', testDir: 'over-time', dependencies: [conformance], use: { minerUrl } },
     // Findings validators do not punish: outside the default run, asked for with ASYNC_ADVISORY=true.
     ...(settings.ASYNC_ADVISORY ? [{ name: fleet ? `advisory ${address}` : 'advisory', testDir: 'advisory', use: { minerUrl } }] : []),
   ];

@@ -23,6 +23,8 @@ export type JobContext = {
   editLatencyMs: number;
   stepLatencyMs: number;
   callbackTimeoutMs: number;
+  /** Edits run so far, which slows-with-jobs makes every later edit pay for. */
+  editsServed: number;
   /** Where callback-swapped images come from: the image of the callback sent just before. */
   uploadBuffer: SharedUploadBuffer;
   /** Waits that end when the miner closes, so no timer outlives it. */
@@ -31,6 +33,9 @@ export type JobContext = {
   editStarting: () => Promise<boolean>;
   log: (line: string) => void;
 };
+
+// slows-with-jobs: what each edit served adds to every later one.
+const SLOWDOWN_PER_EDIT_MS = 15;
 
 /** A job's processing ends with its PNG, with a failure (the record says why), or abandoned, never to end. */
 type Outcome = { png: Buffer } | { png: undefined; abandoned: boolean };
@@ -64,7 +69,8 @@ async function processJob(job: Job, context: JobContext): Promise<Outcome> {
     if (faults.has('input-ignored')) input = seededNoise(input.width, input.height, request.seed);
     const parameters = editParameters(request, faults);
     // The steps the engine runs (steps-ignored runs 28 whatever was asked) are the ones the GPU pays for.
-    await context.pause(context.editLatencyMs + parameters.numInferenceSteps * context.stepLatencyMs);
+    const leak = faults.has('slows-with-jobs') ? context.editsServed++ * SLOWDOWN_PER_EDIT_MS : 0;
+    await context.pause(context.editLatencyMs + parameters.numInferenceSteps * context.stepLatencyMs + leak);
     const edited = editPixels(input, parameters, engineQuirks(faults, neighbour?.request.seed));
     const unstable =
       faults.has('unstable-pixels') ||

@@ -48,6 +48,7 @@ export async function startReferenceMiner(
     stepLatencyMs: config.stepLatencyMs,
     callbackTimeoutMs: config.callbackTimeoutSeconds * 1000,
     uploadBuffer: new SharedUploadBuffer(),
+    editsServed: 0,
     pause: pauses.pause,
     editStarting: () => sick.editStarting(),
     log,

@@ -1,6 +1,6 @@
 import type { FullConfig, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { addCosts, describeTotal, parseCost, parseEditTimes, totalOf, type EditCost, type EditTime } from '../lib/edit-cost.ts';
-import { EDIT_TIMES, PLANNED_EDITS, SPENT_EDITS } from '../lib/report-annotations.ts';
+import { EDIT_TIME_TREND, EDIT_TIMES, PLANNED_EDITS, SPENT_EDITS } from '../lib/report-annotations.ts';
 
 // Every step the suite spends is a step the operator's GPU does not serve validators: the price is said
 // before the first job (from each test's declared plan) and after the last (from what the miner accepted,
@@ -11,6 +11,8 @@ type ProjectCost = { planned: EditCost[]; spent: EditCost[]; times: EditTime[] }
 export default class CostReporter implements Reporter {
   private config: FullConfig | undefined;
   private readonly projects = new Map<string, ProjectCost>();
+  /** The miner-over-time check's reading of the run, first jobs against last, per kind of edit. */
+  private readonly trends: { project: string; description: string }[] = [];
 
   printsToStdio(): boolean {
     return false;
@@ -30,6 +32,8 @@ export default class CostReporter implements Reporter {
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
+    for (const annotation of result.annotations)
+      if (annotation.type === EDIT_TIME_TREND) this.trends.push({ project: test.parent.project()?.name ?? '', description: annotation.description ?? '' });
     const cost = this.projectOf(test);
     for (const annotation of result.annotations) {
       if (annotation.type === SPENT_EDITS) cost.spent.push(parseCost(annotation.description));
@@ -47,6 +51,12 @@ export default class CostReporter implements Reporter {
     }
     for (const line of lines) console.log(`[kontext-e2e] ${line}`);
     if (lines.length && this.config) this.config.metadata.Cost = lines.join(' ');
+    if (!this.trends.length) return;
+    const fleet = new Set(this.trends.map(({ project }) => project)).size > 1;
+    const readings = this.trends.map(({ project, description }) => `${fleet ? `${project}: ` : ''}${description}`);
+    const trend = `The miner's edit time over the run: ${readings.join('; ')}.`;
+    console.log(`[kontext-e2e] ${trend}`);
+    if (this.config) this.config.metadata['Edit time trend'] = trend;
   }
 
   private projectOf(test: TestCase): ProjectCost {
@@ -56,8 +66,10 @@ export default class CostReporter implements Reporter {
     return cost;
   }
 
+  // Projects that edit nothing (the miner-over-time check) do not make a run a fleet.
   private named(project: string): string {
-    return this.projects.size > 1 ? `${project}: ` : '';
+    const editing = [...this.projects.values()].filter(({ planned, spent }) => [...planned, ...spent].some((c) => c.own.length || c.shared.size));
+    return editing.length > 1 ? `${project}: ` : '';
   }
 }
 

@@ -16,6 +16,8 @@ export type FaultCase = {
   miner?: MinerOverrides;
   /** Suite settings for this run. */
   env?: Record<string, string>;
+  /** The rule judges a whole run (Playwright runs a project's dependencies in full, whatever --grep says). */
+  wholeRun?: boolean;
 };
 
 export const FAULT_CASES: FaultCase[] = [
@@ -295,6 +297,13 @@ export const FAULT_CASES: FaultCase[] = [
   },
   { fault: 'junk-field-500', rule: '@wrong-types', because: /the request refused with 422[\s\S]*Received: 500/ },
   { fault: 'junk-field-500', rule: '@fuzz-no-5xx', because: /5xx answers among \d+ generated bodies[\s\S]*as a nested object: 500/ },
+  // The miner over time, judged after the whole conformance project from the edit times of its jobs.
+  {
+    fault: 'slows-with-jobs',
+    rule: '@steady-edit-time',
+    wholeRun: true,
+    because: /kinds of edit whose time more than doubled[\s\S]*10-step edits \(\d+\): [\d.]+ s per step over the first \d+, [\d.]+ over the last \d+ \(×\d/,
+  },
   // A sick miner is named in one sentence, wherever it is caught.
   {
     fault: 'hangs-mid-job',

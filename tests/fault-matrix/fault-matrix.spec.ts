@@ -70,10 +70,11 @@ test('every fault of the reference miner is in the matrix', () => {
 const ADVISORY_RUN = { env: { ASYNC_ADVISORY: 'true' }, args: ['--project', 'advisory'] };
 
 for (const faultCase of [...FAULT_CASES, ...ADVISORY_CASES]) {
-  const { fault, rule, because, miner, env } = faultCase;
+  const { fault, rule, because, miner, env, wholeRun } = faultCase;
   const advisory = ADVISORY_CASES.includes(faultCase);
 
   test(`${caseName(faultCase)} fails ${rule}`, async () => {
+    if (wholeRun) test.slow();
     const run = await withReferenceMiner({ ...miner, faults: fault ? [fault] : [] }, (minerUrl) =>
       runSuite({
         env: { ASYNC_MINER_URL: minerUrl, ...env, ...(advisory ? ADVISORY_RUN.env : {}) },
