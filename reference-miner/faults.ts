@@ -5,7 +5,8 @@ export const FAULTS = {
   'seed-ignored': 'The seed never reaches the edit.',
   'prompt-ignored': 'The prompt never reaches the edit.',
   'prompt-trimmed': 'The prompt is stripped of surrounding whitespace before the edit.',
-  'prompt-truncated-256-tokens': 'Only the first 256 tokens of the prompt (words and punctuation marks, standing in for T5 pieces) reach the edit.',
+  'prompt-truncated-256-tokens':
+    'Only the first 256 tokens of the prompt (words and punctuation marks, standing in for T5 pieces) reach the edit.',
   'guidance-ignored': 'guidance_scale never reaches the edit.',
   'steps-ignored': 'num_inference_steps never reaches the edit.',
   'unstable-long-prompts': 'Prompts longer than 48 characters take a nondeterministic path.',
@@ -20,9 +21,9 @@ export const FAULTS = {
   'callback-without-image': 'The success callback has no image part.',
   'callback-as-json': 'The callback is sent as JSON with the image base64-encoded, not as multipart.',
   'callback-image-reencoded': "The callback's image is re-encoded with other PNG settings, so its bytes differ from /edit/result.",
-  'callback-filename-wrong': 'The callback\'s file part is named image.png instead of <job_id>.png.',
+  'callback-filename-wrong': "The callback's file part is named image.png instead of <job_id>.png.",
   'callback-part-octet-stream': "The callback's file part is labelled application/octet-stream instead of image/png.",
-  'callback-images-swapped': 'A callback sent within 2 s of another carries that one\'s image: jobs side by side get each other\'s.',
+  'callback-images-swapped': "A callback sent within 2 s of another carries that one's image: jobs side by side get each other's.",
   'callback-never-sent': 'No callback is sent on success, and none is recorded.',
   'callback-wrong-job-id': "The callback's job_id field is a miner-made id, not the job's.",
   'callback-before-completed': 'The callback goes out while the job still says processing.',
@@ -81,7 +82,7 @@ export const FAULTS = {
   'no-body-limit': 'POST /edit has no request size limit.',
   'static-image-differs':
     'The static copy at /images/edits/<id>.png is the image re-encoded with other settings, so its bytes differ from /edit/result.',
-  'slows-with-jobs': 'Each edit takes 15 ms longer than the one before it, as a miner that leaks per job served.',
+  'slows-with-jobs': 'Each edit takes 10 ms longer than the one before it, as a miner that leaks per job served.',
   'hangs-mid-job': 'From the first edit on, the server accepts connections but answers no request, as an event loop stuck in an edit.',
   'dies-mid-job': 'At the first edit the miner closes its listener and drops every connection; npm run miner exits with code 1.',
 } as const;

@@ -33,7 +33,8 @@ export default class CostReporter implements Reporter {
 
   onTestEnd(test: TestCase, result: TestResult): void {
     for (const annotation of result.annotations)
-      if (annotation.type === EDIT_TIME_TREND) this.trends.push({ project: test.parent.project()?.name ?? '', description: annotation.description ?? '' });
+      if (annotation.type === EDIT_TIME_TREND)
+        this.trends.push({ project: test.parent.project()?.name ?? '', description: annotation.description ?? '' });
     const cost = this.projectOf(test);
     for (const annotation of result.annotations) {
       if (annotation.type === SPENT_EDITS) cost.spent.push(parseCost(annotation.description));
@@ -68,7 +69,9 @@ export default class CostReporter implements Reporter {
 
   // Projects that edit nothing (the miner-over-time check) do not make a run a fleet.
   private named(project: string): string {
-    const editing = [...this.projects.values()].filter(({ planned, spent }) => [...planned, ...spent].some((c) => c.own.length || c.shared.size));
+    const editing = [...this.projects.values()].filter(({ planned, spent }) =>
+      [...planned, ...spent].some((c) => c.own.length || c.shared.size),
+    );
     return editing.length > 1 ? `${project}: ` : '';
   }
 }

@@ -174,6 +174,7 @@ test(
         expect.soft(edited.record.request.image_source, `image_source when the host ${did}`).toBe('url');
         await expect.soft(edited).toBeSameImageAs(base);
       });
+
     await test.step(`the host ${otherSignature.did}`, async () => expect.soft(await otherSigned).toDifferVisiblyFrom(base));
   },
 );

@@ -194,13 +194,15 @@ export const FAULT_CASES: FaultCase[] = [
     fault: 'prompt-trimmed',
     rule: '@trusted-digests',
     env: { ASYNC_TRUSTED_DIGESTS: 'reference-miner' },
-    because: /-\s+"sample scene, seed 2147483648, prompt \\" Add falling snow ❄ \\"": "[0-9a-f]{64}"[\s\S]*\+\s+"sample scene, seed 2147483648, prompt/,
+    because:
+      /-\s+"sample scene, seed 2147483648, prompt \\" Add falling snow ❄ \\"": "[0-9a-f]{64}"[\s\S]*\+\s+"sample scene, seed 2147483648, prompt/,
   },
   {
     fault: 'prompt-truncated-256-tokens',
     rule: '@trusted-digests',
     env: { ASYNC_TRUSTED_DIGESTS: 'reference-miner' },
-    because: /-\s+"large landscape 1100×700, seed 7, a \d+-character prompt": "[0-9a-f]{64}"[\s\S]*\+\s+"large landscape 1100×700, seed 7, a \d+-character prompt"/,
+    because:
+      /-\s+"large landscape 1100×700, seed 7, a \d+-character prompt": "[0-9a-f]{64}"[\s\S]*\+\s+"large landscape 1100×700, seed 7, a \d+-character prompt"/,
   },
   {
     fault: 'unstable-pixels',
@@ -220,22 +222,26 @@ export const FAULT_CASES: FaultCase[] = [
   {
     fault: 'url-no-redirects',
     rule: '@image-url-as-hosts-serve',
-    because: /The image host answered 301, 302, 303, 307 and 308 in turn before the image, and the miner must follow redirects to the image, but job \S+ failed on the miner: .*HTTP 301/,
+    because:
+      /The image host answered 301, 302, 303, 307 and 308 in turn before the image, and the miner must follow redirects to the image, but job \S+ failed on the miner: .*HTTP 301/,
   },
   {
     fault: 'url-query-dropped',
     rule: '@image-url-as-hosts-serve',
-    because: /The image host served the image under a signed URL whose query string is its signature, and the miner must fetch the URL exactly as given, query string included, but job \S+ failed on the miner: .*HTTP 403/,
+    because:
+      /The image host served the image under a signed URL whose query string is its signature, and the miner must fetch the URL exactly as given, query string included, but job \S+ failed on the miner: .*HTTP 403/,
   },
   {
     fault: 'url-trusts-content-type',
     rule: '@image-url-as-hosts-serve',
-    because: /The image host labelled the image application\/octet-stream, and the miner must judge the answer by decoding its bytes, not by its Content-Type, but job \S+ failed/,
+    because:
+      /The image host labelled the image application\/octet-stream, and the miner must judge the answer by decoding its bytes, not by its Content-Type, but job \S+ failed/,
   },
   {
     fault: 'url-needs-length',
     rule: '@image-url-as-hosts-serve',
-    because: /The image host sent the image chunked, with no Content-Length, and the miner must read the answer to its end whatever its headers say of its length, but job \S+ failed/,
+    because:
+      /The image host sent the image chunked, with no Content-Length, and the miner must read the answer to its end whatever its headers say of its length, but job \S+ failed/,
   },
   // Callback discipline, secrets, expiry.
   {
@@ -302,7 +308,8 @@ export const FAULT_CASES: FaultCase[] = [
     fault: 'slows-with-jobs',
     rule: '@steady-edit-time',
     wholeRun: true,
-    because: /kinds of edit whose time more than doubled[\s\S]*10-step edits \(\d+\): [\d.]+ s per step over the first \d+, [\d.]+ over the last \d+ \(×\d/,
+    because:
+      /kinds of edit whose time more than doubled[\s\S]*10-step edits \(\d+\): [\d.]+ s per step over the first \d+, [\d.]+ over the last \d+ \(×\d/,
   },
   // A sick miner is named in one sentence, wherever it is caught.
   {

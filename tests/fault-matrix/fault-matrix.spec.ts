@@ -67,6 +67,9 @@ test('every fault of the reference miner is in the matrix', () => {
   ).toEqual([]);
 });
 
+// A whole conformance run against a miner that slows with every job, on two shared cores.
+const WHOLE_RUN_TIMEOUT_MS = 480_000;
+
 const ADVISORY_RUN = { env: { ASYNC_ADVISORY: 'true' }, args: ['--project', 'advisory'] };
 
 for (const faultCase of [...FAULT_CASES, ...ADVISORY_CASES]) {
@@ -74,7 +77,7 @@ for (const faultCase of [...FAULT_CASES, ...ADVISORY_CASES]) {
   const advisory = ADVISORY_CASES.includes(faultCase);
 
   test(`${caseName(faultCase)} fails ${rule}`, async () => {
-    if (wholeRun) test.slow();
+    if (wholeRun) test.setTimeout(WHOLE_RUN_TIMEOUT_MS);
     const run = await withReferenceMiner({ ...miner, faults: fault ? [fault] : [] }, (minerUrl) =>
       runSuite({
         env: { ASYNC_MINER_URL: minerUrl, ...env, ...(advisory ? ADVISORY_RUN.env : {}) },
