@@ -67,7 +67,9 @@ test('every fault of the reference miner is in the matrix', () => {
   ).toEqual([]);
 });
 
-// A whole conformance run against a miner that slows with every job, on two shared cores.
+// A row runs one rule in tests/playwright.config.ts's minute; a whole conformance run against a miner that
+// slows with every job, on two shared cores, gets eight.
+const ROW_TIMEOUT_MS = 60_000;
 const WHOLE_RUN_TIMEOUT_MS = 480_000;
 
 const ADVISORY_RUN = { env: { ASYNC_ADVISORY: 'true' }, args: ['--project', 'advisory'] };
@@ -75,9 +77,10 @@ const ADVISORY_RUN = { env: { ASYNC_ADVISORY: 'true' }, args: ['--project', 'adv
 for (const faultCase of [...FAULT_CASES, ...ADVISORY_CASES]) {
   const { fault, rule, because, miner, env, wholeRun } = faultCase;
   const advisory = ADVISORY_CASES.includes(faultCase);
+  const timeoutMs = wholeRun ? WHOLE_RUN_TIMEOUT_MS : ROW_TIMEOUT_MS;
 
   test(`${caseName(faultCase)} fails ${rule}`, async () => {
-    if (wholeRun) test.setTimeout(WHOLE_RUN_TIMEOUT_MS);
+    test.setTimeout(timeoutMs);
     const run = await withReferenceMiner({ ...miner, faults: fault ? [fault] : [] }, (minerUrl) =>
       runSuite({
         env: { ASYNC_MINER_URL: minerUrl, ...env, ...(advisory ? ADVISORY_RUN.env : {}) },
