@@ -82,7 +82,7 @@ export const FAULTS = {
   'no-body-limit': 'POST /edit has no request size limit.',
   'static-image-differs':
     'The static copy at /images/edits/<id>.png is the image re-encoded with other settings, so its bytes differ from /edit/result.',
-  'slows-with-jobs': 'Each edit takes 10 ms longer than the one before it, as a miner that leaks per job served.',
+  'slows-with-jobs': 'Each edit takes 20 ms longer than the one before it, as a miner that leaks per job served.',
   'hangs-mid-job': 'From the first edit on, the server accepts connections but answers no request, as an event loop stuck in an edit.',
   'dies-mid-job': 'At the first edit the miner closes its listener and drops every connection; npm run miner exits with code 1.',
 } as const;

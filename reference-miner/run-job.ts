@@ -35,7 +35,7 @@ export type JobContext = {
 };
 
 // slows-with-jobs: what each edit served adds to every later one.
-const SLOWDOWN_PER_EDIT_MS = 10;
+const SLOWDOWN_PER_EDIT_MS = 20;
 
 /** A job's processing ends with its PNG, with a failure (the record says why), or abandoned, never to end. */
 type Outcome = { png: Buffer } | { png: undefined; abandoned: boolean };
