@@ -17,8 +17,11 @@ const fleet = targets.length > 1;
 const workersPerMiner = process.env.CI ? 2 : Math.max(1, Math.floor(availableParallelism() / 2));
 const projectsOf = (minerUrl: string) => {
   const address = `${new URL(minerUrl).host}${new URL(minerUrl).pathname.replace(/\/$/, '')}`;
+  const conformance = fleet ? address : 'conformance';
   return [
-    { name: fleet ? address : 'conformance', testDir: 'specs', use: { minerUrl }, ...(fleet ? { workers: workersPerMiner } : {}) },
+    { name: conformance, testDir: 'specs', use: { minerUrl }, ...(fleet ? { workers: workersPerMiner } : {}) },
+    // Reads the edit times the conformance project's jobs recorded, so it runs once that project has.
+    { name: fleet ? `over time ${address}` : 'miner over time', testDir: 'over-time', dependencies: [conformance], use: { minerUrl } },
     // Findings validators do not punish: outside the default run, asked for with ASYNC_ADVISORY=true.
     ...(settings.ASYNC_ADVISORY ? [{ name: fleet ? `advisory ${address}` : 'advisory', testDir: 'advisory', use: { minerUrl } }] : []),
   ];

@@ -12,6 +12,9 @@ export const PLANNED_EDITS = 'planned edits';
 /** The edits a test did submit and the miner accepted, written when it ends: summed into what the run cost. */
 export const SPENT_EDITS = 'spent edits';
 
+/** The miner's seconds per step, first jobs against last, per kind of edit: printed at the end of the run. */
+export const EDIT_TIME_TREND = 'edit time trend';
+
 /** Steps and the miner's own edit time (`started_at` → `completed_at`) of each edit a test saw complete. */
 export const EDIT_TIMES = 'edit times';
 

@@ -78,7 +78,8 @@ async function planInput(request: ParsedEditRequest, rules: RevisionRules, store
     const reference = store.get(request.reference_job_id);
     const output = reference?.record.status === 'completed' ? reference.record.output_path : undefined;
     if (output && existsSync(output)) {
-      const bytes = faults.has('reference-reported-not-used') && b64 ? b64 : await readFile(output);
+      const cached = faults.has('reused-id-serves-old-output') ? store.firstOutput(request.reference_job_id) : undefined;
+      const bytes = faults.has('reference-reported-not-used') && b64 ? b64 : (cached ?? (await readFile(output)));
       return { kind: 'bytes', bytes, source: 'reference_edit' };
     }
     if (b64 && !faults.has('fallback-rejected')) return { kind: 'bytes', bytes: b64, source: 'base64_fallback' };
@@ -102,7 +103,7 @@ function expiryMs(expiry: string, faults: Faults): number {
   return parseIsoTimestamp(faults.has('expiry-offset-ignored') ? expiry.replace(/(Z|[+-]\d{2}:?\d{2})$/, '') : expiry);
 }
 
-/** The faults that make validation lax (a defaulted seed, clamped ranges) or crash it (a field holding an object). */
+/** The faults that make validation lax (a defaulted seed, clamped ranges, pydantic 1's coercion) or crash it (a field holding an object). */
 function loosened(fields: Record<string, unknown>, faults: Faults): Record<string, unknown> {
   const result = { ...fields };
   if (faults.has('junk-field-500')) {
@@ -110,6 +111,10 @@ function loosened(fields: Record<string, unknown>, faults: Faults): Record<strin
     if (junk) throw new HandlerCrash(`TypeError: unhashable type: '${Array.isArray(junk[1]) ? 'list' : 'dict'}'`, 388);
   }
   if (faults.has('seed-defaulted') && result.seed === undefined) result.seed = 0;
+  if (faults.has('pydantic-1-coercion')) {
+    if (typeof result.prompt === 'number') result.prompt = String(result.prompt);
+    if (typeof result.seed === 'number') result.seed = Math.trunc(result.seed);
+  }
   if (faults.has('range-clamped')) {
     if (typeof result.guidance_scale === 'number') result.guidance_scale = Math.min(20, Math.max(1, result.guidance_scale));
     if (typeof result.num_inference_steps === 'number') result.num_inference_steps = Math.min(100, Math.max(1, result.num_inference_steps));

@@ -6,6 +6,23 @@ import { isoNow } from './iso-now.ts';
 import type { Job } from './job-record.ts';
 
 /**
+ * callback-images-swapped: one upload buffer for all callbacks, so a callback sent soon after another carries
+ * that one's image (jobs that ran side by side get each other's).
+ */
+export class SharedUploadBuffer {
+  private last: { png: Buffer; atMs: number } | undefined;
+
+  exchange(png: Buffer): Buffer {
+    const previous = this.last && Date.now() - this.last.atMs < SIDE_BY_SIDE_MS ? this.last.png : png;
+    this.last = { png, atMs: Date.now() };
+    return previous;
+  }
+}
+
+// Callbacks this close together count as jobs that ran side by side.
+const SIDE_BY_SIDE_MS = 2_000;
+
+/**
  * POSTs a finished job's outcome once, with no retries, and says what became of it: multipart with the
  * image on success, urlencoded on failure (no file part), X-Callback-Secret when a secret was given.
  */
@@ -45,7 +62,9 @@ export async function sendCallback(
       const image = faults.has('callback-image-reencoded')
         ? await sharp(png).png({ compressionLevel: 9, adaptiveFiltering: true }).toBuffer()
         : png;
-      form.append('image', new Blob([new Uint8Array(image)], { type: 'image/png' }), `${record.id}.png`);
+      const type = faults.has('callback-part-octet-stream') ? 'application/octet-stream' : 'image/png';
+      const filename = faults.has('callback-filename-wrong') ? 'image.png' : `${record.id}.png`;
+      form.append('image', new Blob([new Uint8Array(image)], { type }), filename);
     }
     body = form;
   } else body = new URLSearchParams(fields);

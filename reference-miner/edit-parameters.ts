@@ -8,11 +8,25 @@ const INT32_MAX = 2 ** 31 - 1;
 /** What reaches the edit from the request, and the faults that get in between. */
 export function editParameters(request: ParsedEditRequest, faults: Faults): EditParameters {
   return {
-    prompt: faults.has('prompt-ignored') ? '' : request.prompt,
+    prompt: editPrompt(request.prompt, faults),
     seed: editSeed(request.seed, faults),
     guidanceScale: faults.has('guidance-ignored') ? 2.5 : request.guidance_scale,
     numInferenceSteps: faults.has('steps-ignored') ? 28 : request.num_inference_steps,
   };
+}
+
+// T5's tokenizer stands in as words and punctuation marks: enough to cut a long instruction where a 256-token encoder would.
+const PROMPT_TOKEN = /[\p{L}\p{N}_]+|[^\p{L}\p{N}_\s]/gu;
+const T5_MAX_TOKENS = 256;
+
+function editPrompt(prompt: string, faults: Faults): string {
+  if (faults.has('prompt-ignored')) return '';
+  let text = faults.has('prompt-trimmed') ? prompt.trim() : prompt;
+  if (faults.has('prompt-truncated-256-tokens')) {
+    const cut = [...text.matchAll(PROMPT_TOKEN)][T5_MAX_TOKENS];
+    if (cut) text = text.slice(0, cut.index);
+  }
+  return text;
 }
 
 function editSeed(seed: number, faults: Faults): number {

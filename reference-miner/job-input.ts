@@ -31,12 +31,22 @@ export async function resolveInput(job: Job, faults: Faults): Promise<RgbImage> 
   return fromB64(plan.imageB64);
 }
 
-/** The whole body within 30 s in total; a non-200 answer fails. */
+/** The whole body within 30 s in total, redirects followed, judged by its bytes; a non-200 answer fails. */
 async function download(url: string, faults: Faults): Promise<Buffer> {
   const timeoutMs = faults.has('url-short-timeout') ? 2_000 : 30_000;
   const limit = faults.has('url-small-limit') ? MIB : Infinity;
-  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  // url-query-dropped: the URL's query string (a signature) cut off, as a client that "cleans" URLs does
+  const target = faults.has('url-query-dropped') ? url.replace(/\?.*$/, '') : url;
+  const response = await fetch(target, {
+    signal: AbortSignal.timeout(timeoutMs),
+    redirect: faults.has('url-no-redirects') ? 'manual' : 'follow',
+  });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const contentType = response.headers.get('content-type');
+  if (faults.has('url-trusts-content-type') && !contentType?.startsWith('image/'))
+    throw new Error(`the answer is not an image (Content-Type ${contentType ?? 'missing'})`);
+  if (faults.has('url-needs-length') && !response.headers.has('content-length'))
+    throw new Error('the answer has no Content-Length, so its size is unknown');
   const bytes = Buffer.from(await response.arrayBuffer());
   if (bytes.length > limit) throw new Error(`the image is ${bytes.length} bytes, over the 1 MiB download limit`);
   return bytes;

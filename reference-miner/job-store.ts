@@ -5,6 +5,8 @@ export class JobStore {
   private readonly jobs = new Map<string, Job>();
   private readonly cleanedCompleted = new Set<string>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** reused-id-serves-old-output: the first output ever made under each id, which a cache would keep serving. */
+  private readonly firstOutputs = new Map<string, Buffer>();
 
   constructor(private readonly ttlMs: number) {}
 
@@ -27,6 +29,15 @@ export class JobStore {
   /** The jobs queued or processing, oldest first. */
   live(): Job[] {
     return [...this.jobs.values()].filter((job) => this.isLive(job.record.id) && this.jobs.get(job.record.id) === job);
+  }
+
+  /** Keeps the output of the first job under `id`; later jobs under the same id leave it as it was. */
+  rememberFirstOutput(id: string, png: Buffer): void {
+    if (!this.firstOutputs.has(id)) this.firstOutputs.set(id, png);
+  }
+
+  firstOutput(id: string): Buffer | undefined {
+    return this.firstOutputs.get(id);
   }
 
   wasCleanedUp(id: string): boolean {

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ActivityLog } from './activity-log.ts';
-import { sendCallback } from './callback-sender.ts';
+import { sendCallback, type SharedUploadBuffer } from './callback-sender.ts';
 import { editParameters, engineQuirks } from './edit-parameters.ts';
 import { editPixels, encodePng } from './edit-engine.ts';
 import { nondeterministicNudge, pngWithRunStamp, rawWithSharedBuffer, seededNoise, spoilOutput } from './fault-effects.ts';
@@ -23,12 +23,19 @@ export type JobContext = {
   editLatencyMs: number;
   stepLatencyMs: number;
   callbackTimeoutMs: number;
+  /** Edits run so far, which slows-with-jobs makes every later edit pay for. */
+  editsServed: number;
+  /** Where callback-swapped images come from: the image of the callback sent just before. */
+  uploadBuffer: SharedUploadBuffer;
   /** Waits that end when the miner closes, so no timer outlives it. */
   pause: (ms: number) => Promise<void>;
   /** Called as the edit itself starts; false when the miner fell sick (hung or dead) and the job goes no further. */
   editStarting: () => Promise<boolean>;
   log: (line: string) => void;
 };
+
+// slows-with-jobs: what each edit served adds to every later one.
+const SLOWDOWN_PER_EDIT_MS = 20;
 
 /** A job's processing ends with its PNG, with a failure (the record says why), or abandoned, never to end. */
 type Outcome = { png: Buffer } | { png: undefined; abandoned: boolean };
@@ -62,7 +69,8 @@ async function processJob(job: Job, context: JobContext): Promise<Outcome> {
     if (faults.has('input-ignored')) input = seededNoise(input.width, input.height, request.seed);
     const parameters = editParameters(request, faults);
     // The steps the engine runs (steps-ignored runs 28 whatever was asked) are the ones the GPU pays for.
-    await context.pause(context.editLatencyMs + parameters.numInferenceSteps * context.stepLatencyMs);
+    const leak = faults.has('slows-with-jobs') ? context.editsServed++ * SLOWDOWN_PER_EDIT_MS : 0;
+    await context.pause(context.editLatencyMs + parameters.numInferenceSteps * context.stepLatencyMs + leak);
     const edited = editPixels(input, parameters, engineQuirks(faults, neighbour?.request.seed));
     const unstable =
       faults.has('unstable-pixels') ||
@@ -76,6 +84,7 @@ async function processJob(job: Job, context: JobContext): Promise<Outcome> {
     const file = resultFile(context.outputDir, record.id);
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, png);
+    if (faults.has('reused-id-serves-old-output')) context.store.rememberFirstOutput(record.id, png);
     Object.assign(record, {
       output_path: file,
       result_url: `/edit/result/${record.id}`,
@@ -110,7 +119,8 @@ async function callBack(job: Job, png: Buffer | undefined, context: JobContext):
       status: succeeded ? ('completed' as const) : record.status,
       completed_at: record.completed_at ?? isoNow(),
     };
-    const send = () => sendCallback({ ...job, record: payload }, png, context.serviceUrl, context.callbackTimeoutMs, faults);
+    const image = png && faults.has('callback-images-swapped') ? context.uploadBuffer.exchange(png) : png;
+    const send = () => sendCallback({ ...job, record: payload }, image, context.serviceUrl, context.callbackTimeoutMs, faults);
     const delivery = await send();
     if (!faults.has('callback-not-recorded')) record.callback = delivery;
     if (faults.has('callback-sent-twice')) {

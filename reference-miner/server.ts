@@ -9,6 +9,7 @@ import type { Job } from './job-record.ts';
 import { JobQueue } from './job-queue.ts';
 import { JobStore } from './job-store.ts';
 import { Pauses } from './pauses.ts';
+import { SharedUploadBuffer } from './callback-sender.ts';
 import { createRoutes } from './routes.ts';
 import { runJob } from './run-job.ts';
 import { SickMiner } from './sick-miner.ts';
@@ -46,6 +47,8 @@ export async function startReferenceMiner(
     editLatencyMs: config.editLatencyMs,
     stepLatencyMs: config.stepLatencyMs,
     callbackTimeoutMs: config.callbackTimeoutSeconds * 1000,
+    uploadBuffer: new SharedUploadBuffer(),
+    editsServed: 0,
     pause: pauses.pause,
     editStarting: () => sick.editStarting(),
     log,

@@ -2,6 +2,7 @@ import type { FullConfig, Reporter, Suite, TestCase, TestResult } from '@playwri
 import {
   addCosts,
   describeTotal,
+  EDIT_TIME_TREND,
   EDIT_TIMES,
   type EditCost,
   type EditTime,
@@ -35,6 +36,8 @@ function setupEdits(): Record<string, number[]> {
 export default class CostReporter implements Reporter {
   private config: FullConfig | undefined;
   private readonly projects = new Map<string, ProjectCost>();
+  /** The miner-over-time check's reading of the run, first jobs against last, per kind of edit. */
+  private readonly trends: { project: string; description: string }[] = [];
 
   printsToStdio(): boolean {
     return false;
@@ -58,6 +61,9 @@ export default class CostReporter implements Reporter {
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
+    for (const annotation of result.annotations)
+      if (annotation.type === EDIT_TIME_TREND)
+        this.trends.push({ project: test.parent.project()?.name ?? '', description: annotation.description ?? '' });
     const cost = this.projectOf(test);
     for (const annotation of result.annotations) {
       if (annotation.type === SPENT_EDITS) cost.spent.push(parseCost(annotation.description));
@@ -77,6 +83,12 @@ export default class CostReporter implements Reporter {
     }
     for (const line of lines) console.log(`[kontext-e2e] ${line}`);
     if (lines.length && this.config) this.config.metadata.Cost = lines.join(' ');
+    if (!this.trends.length) return;
+    const fleet = new Set(this.trends.map(({ project }) => project)).size > 1;
+    const readings = this.trends.map(({ project, description }) => `${fleet ? `${project}: ` : ''}${description}`);
+    const trend = `The miner's edit time over the run: ${readings.join('; ')}.`;
+    console.log(`[kontext-e2e] ${trend}`);
+    if (this.config) this.config.metadata['Edit time trend'] = trend;
   }
 
   private projectOf(test: TestCase): ProjectCost {
@@ -88,8 +100,12 @@ export default class CostReporter implements Reporter {
     return cost;
   }
 
+  // Projects that edit nothing (the miner-over-time check) do not make a run a fleet.
   private named(project: string): string {
-    return this.projects.size > 1 ? `${project}: ` : '';
+    const editing = [...this.projects.values()].filter(({ planned, spent }) =>
+      [...planned, ...spent].some((c) => c.own.length || c.shared.size),
+    );
+    return editing.length > 1 ? `${project}: ` : '';
   }
 }
 

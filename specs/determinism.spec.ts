@@ -1,4 +1,4 @@
-import { BASE_EDIT, expect, plannedEdits, test, type EditOutcome } from '../fixtures/index.ts';
+import { BASE_EDIT, expect, LONG_PROMPT, plannedEdits, SPACED_PROMPT, test, type EditOutcome } from '../fixtures/index.ts';
 
 // Same input pixels, prompt, seed, guidance and steps must give the same PNG file, byte for byte:
 // validators replay jobs and compare SHA-256 of the callback images with no tolerance.
@@ -6,7 +6,8 @@ import { BASE_EDIT, expect, plannedEdits, test, type EditOutcome } from '../fixt
 // Every edit is validator-shaped (guidance 4.0, 10 steps) unless its rule is about steps or defaults;
 // the base edit (BASE_EDIT) is made once per worker and is the first run of every comparison here.
 const { prompt: PROMPT, seed: SEED } = BASE_EDIT.fields as { prompt: string; seed: number };
-const OTHER_PROMPTS = ['Add falling snow', 'Turn the whole scene into a soft pencil sketch with crisp outlines'];
+// Prompts as validators send them: surrounding spaces and non-ASCII, and one past T5's 256 tokens.
+const OTHER_PROMPTS = [SPACED_PROMPT, LONG_PROMPT];
 
 test(
   'the same request twice gives byte-identical PNG files with identical pixels',
@@ -30,7 +31,7 @@ test(
 );
 
 test(
-  'a short and a long prompt each give their own image, the long one deterministically',
+  'a spaced non-ASCII prompt and one past 256 tokens each give their own image, the long one deterministically',
   { tag: '@prompts-deterministic-and-distinct', annotation: plannedEdits(10, 10, 10, BASE_EDIT) },
   async ({ miner }) => {
     const [base, short, long, longAgain] = await Promise.all([
@@ -40,7 +41,7 @@ test(
       miner.edit({ prompt: OTHER_PROMPTS[1], seed: SEED }, 'long prompt run 2'),
     ]);
 
-    await test.step(`the long prompt "${OTHER_PROMPTS[1]}" is deterministic`, () => expect.soft(longAgain).toBeSameImageAs(long));
+    await test.step(`the ${LONG_PROMPT.length}-character prompt is deterministic`, () => expect.soft(longAgain).toBeSameImageAs(long));
 
     await test.step('each prompt gives its own image', async () => {
       await expect.soft(short).toDifferVisiblyFrom(base);

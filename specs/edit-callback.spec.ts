@@ -1,4 +1,4 @@
-import { expect, hoursFromNow, plannedEdits, test } from '../fixtures/index.ts';
+import { callbackPartProblems, expect, hoursFromNow, plannedEdits, test } from '../fixtures/index.ts';
 
 // When a job ends the miner POSTs its outcome once to callback_url, with X-Callback-Secret; validators
 // refuse a wrong secret, a foreign job_id or an empty image, and hash the image bytes.
@@ -87,5 +87,20 @@ test(
     expect.soft(futureDelivery.status, `callback of the job whose expiry is ${future.request.expiry}`).toBe('delivered');
     expect.soft(pastDelivery.status, `callback of the job whose expiry is ${past.request.expiry}`).toBe('expired');
     expect.soft(await callbacks.received(past.jobId), 'callbacks received for the expired job').toEqual([]);
+  },
+);
+
+test(
+  'jobs run side by side each call back with fields job_id, status, completed_at, image_url and their own PNG as image, <job_id>.png, image/png',
+  { tag: ['@callback-parts', '@slow'], annotation: plannedEdits(10, 10) },
+  async ({ miner, callbacks }) => {
+    test.skip(callbacks.kind === 'external', "an external receiver's listing carries no file parts to read");
+    // The same parts are checked on every completed callback of every test; here two jobs overlap on purpose.
+    const outcomes = await Promise.all([miner.edit({ seed: 34 }, 'side by side 1'), miner.edit({ seed: 35 }, 'side by side 2')]);
+    const receipts = await Promise.all(outcomes.map((outcome) => callbacks.waitFor(outcome.jobId)));
+    expect(
+      receipts.flatMap((receipt) => callbackPartProblems(receipt, miner.results)),
+      'what the callbacks of two jobs run side by side get wrong in their parts',
+    ).toEqual([]);
   },
 );

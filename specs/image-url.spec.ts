@@ -9,6 +9,7 @@ import {
   readLater,
   test,
   type EditOutcome,
+  type HostedInput,
   type InputImage,
 } from '../fixtures/index.ts';
 
@@ -108,6 +109,79 @@ test(
       });
   },
 );
+
+/** What an image host does, what the miner must do about it, and the input it serves so. */
+type HostBehaviour = { did: string; must: string; hosted: (image: InputImage) => HostedInput };
+
+const SIGNED_OBJECT = 'bucket/inputs/photo.png';
+// Two signatures of one object path: only the query tells the images apart, as with presigned object storage.
+const signedQuery = (signature: string) =>
+  `X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=300&X-Amz-Signature=${signature.repeat(64).slice(0, 64)}`;
+
+const HOSTS: HostBehaviour[] = [
+  {
+    did: 'answered 301, 302, 303, 307 and 308 in turn before the image',
+    must: 'follow redirects to the image',
+    hosted: (image) => ({ body: image.bytes, redirects: [301, 302, 303, 307, 308] }),
+  },
+  {
+    did: 'served the image under a signed URL whose query string is its signature',
+    must: 'fetch the URL exactly as given, query string included',
+    hosted: (image) => ({ body: image.bytes, signed: { object: SIGNED_OBJECT, query: signedQuery('a') } }),
+  },
+  {
+    did: 'labelled the image application/octet-stream',
+    must: 'judge the answer by decoding its bytes, not by its Content-Type',
+    hosted: (image) => ({ body: image.bytes, contentType: 'application/octet-stream' }),
+  },
+  {
+    did: 'sent the image with no Content-Type',
+    must: 'judge the answer by decoding its bytes, not by its Content-Type',
+    hosted: (image) => ({ body: image.bytes, contentType: null }),
+  },
+  {
+    did: 'sent the image chunked, with no Content-Length',
+    must: 'read the answer to its end whatever its headers say of its length',
+    hosted: (image) => ({ body: image.bytes, chunked: true }),
+  },
+];
+
+test(
+  'image_url served as object storage and CDNs serve it: redirects, signed URLs, octet-stream or no type, chunked',
+  { tag: ['@image-url-as-hosts-serve', '@slow'], annotation: plannedEdits(...HOSTS.map(() => 10), 10, BASE_EDIT) },
+  async ({ miner, callbacks, sample, decoy }) => {
+    // The sample by URL is the base edit's request with the input moved, so the base edit is every case's twin.
+    const byUrl = (url: string, label: string, { did, must }: Pick<HostBehaviour, 'did' | 'must'>) =>
+      readLater(
+        miner.edit({ ...BASE_EDIT.fields, image_url: url, image_b64: undefined }, label).catch((error: Error) => {
+          throw new Error(`The image host ${did}, and the miner must ${must}, but ${lowerFirst(error.message)}`);
+        }),
+      );
+    const edits = HOSTS.map((host) => byUrl(callbacks.hostInput!(host.hosted(sample)), `input when the host ${host.did}`, host));
+    const otherSignature = {
+      did: 'served another image at the same object path under another signature',
+      must: 'fetch the URL exactly as given, query string included, and never reuse an image fetched for another URL',
+    };
+    const otherSigned = byUrl(
+      callbacks.hostInput!({ body: decoy.bytes, signed: { object: SIGNED_OBJECT, query: signedQuery('b') } }),
+      'decoy under the same path, another signature',
+      otherSignature,
+    );
+    const base = await miner.sharedEdit(BASE_EDIT);
+    for (const [i, { did }] of HOSTS.entries())
+      await test.step(`the host ${did}`, async () => {
+        const edited = await edits[i]!;
+        expect.soft(edited.record.request.image_source, `image_source when the host ${did}`).toBe('url');
+        await expect.soft(edited).toBeSameImageAs(base);
+      });
+
+    await test.step(`the host ${otherSignature.did}`, async () => expect.soft(await otherSigned).toDifferVisiblyFrom(base));
+  },
+);
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
 
 /** A photo-sized PNG that does not compress: several MB, as a phone picture would be. */
 async function largeNoisyPng(): Promise<InputImage> {

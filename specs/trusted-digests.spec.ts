@@ -1,5 +1,15 @@
 import { existsSync } from 'node:fs';
-import { expect, fileDigest, inputImage, inputShapePairs, plannedEdits, sampleImage, test } from '../fixtures/index.ts';
+import {
+  expect,
+  fileDigest,
+  inputImage,
+  inputShapePairs,
+  LONG_PROMPT,
+  plannedEdits,
+  sampleImage,
+  SPACED_PROMPT,
+  test,
+} from '../fixtures/index.ts';
 
 // The validator's replay at home: validator-shaped requests whose PNG SHA-256 digests were recorded on a
 // miner you trust (same GPU model, same driver) must come out the same here, byte for byte.
@@ -22,19 +32,31 @@ test(
       );
 
     const pairs = await inputShapePairs();
+    // Two of the requests carry prompts as validators send them, so a miner that trims or cuts prompts shows here.
+    const promptNames = new Map([
+      [SPACED_PROMPT, `prompt ${JSON.stringify(SPACED_PROMPT)}`],
+      [LONG_PROMPT, `a ${LONG_PROMPT.length}-character prompt`],
+    ]);
     const inputs = [
-      { label: 'sample scene', input: sample, seeds: [0, 2 ** 31, 2 ** 32 - 1] },
+      { label: 'sample scene', input: sample, seeds: [0, 2 ** 31, 2 ** 32 - 1], prompts: [PROMPT, SPACED_PROMPT, PROMPT] },
       {
         label: 'large landscape 1100×700',
         input: inputImage('large landscape', await sampleImage({ width: 1100, height: 700 })),
         seeds: [7],
+        prompts: [LONG_PROMPT],
       },
-      ...pairs.slice(0, 3).map((pair) => ({ label: pair.input.label, input: pair.input, seeds: [7] })),
+      ...pairs.slice(0, 3).map((pair) => ({ label: pair.input.label, input: pair.input, seeds: [7], prompts: [PROMPT] })),
     ];
-    const requests = inputs.flatMap(({ label, input, seeds }) => seeds.map((seed) => ({ name: `${label}, seed ${seed}`, input, seed })));
+    const requests = inputs.flatMap(({ label, input, seeds, prompts }) =>
+      seeds.map((seed, i) => {
+        const prompt = prompts[i]!;
+        const named = promptNames.get(prompt);
+        return { name: `${label}, seed ${seed}${named ? `, ${named}` : ''}`, input, seed, prompt };
+      }),
+    );
     const outcomes = await Promise.all(
-      requests.map(({ name: requestName, input, seed }) =>
-        miner.edit({ prompt: PROMPT, seed, image_b64: input.b64, guidance_scale: 4.0, num_inference_steps: 10 }, requestName),
+      requests.map(({ name: requestName, input, seed, prompt }) =>
+        miner.edit({ prompt, seed, image_b64: input.b64, guidance_scale: 4.0, num_inference_steps: 10 }, requestName),
       ),
     );
     // One line per request, so a mismatch shows the request with both digests.

@@ -16,6 +16,8 @@ export type FaultCase = {
   miner?: MinerOverrides;
   /** Suite settings for this run. */
   env?: Record<string, string>;
+  /** The rule judges a whole run (Playwright runs a project's dependencies in full, whatever --grep says). */
+  wholeRun?: boolean;
 };
 
 export const FAULT_CASES: FaultCase[] = [
@@ -68,6 +70,11 @@ export const FAULT_CASES: FaultCase[] = [
     because: /"edit 1" to have the pixels of "edit 1 made directly from base edit"/,
   },
   {
+    fault: 'reused-id-serves-old-output',
+    rule: '@reused-id',
+    because: /"edit 1 of the reused id" to have the pixels of "edit 1 made directly from base edit"/,
+  },
+  {
     fault: 'fallback-rejected',
     rule: '@reference-fallback',
     because: /POST \/edit should accept this request .* but the miner answered 400/,
@@ -109,6 +116,21 @@ export const FAULT_CASES: FaultCase[] = [
     because: /job status at the moment its callback arrived[\s\S]*Received: "processing"/,
   },
   { fault: 'callback-not-recorded', rule: '@callback-completed', because: /never reached a recorded callback delivery/ },
+  {
+    fault: 'callback-filename-wrong',
+    rule: '@callback-parts',
+    because: /The completed callback of job e2e-\S+ names its file "image\.png", not "e2e-\S+\.png": name the file after its job/,
+  },
+  {
+    fault: 'callback-part-octet-stream',
+    rule: '@callback-parts',
+    because: /The completed callback of job e2e-\S+ labels its file part application\/octet-stream, not image\/png/,
+  },
+  {
+    fault: 'callback-images-swapped',
+    rule: '@callback-parts',
+    because: /The completed callback of job e2e-\S+ carries the image of job e2e-\S+, not its own result: jobs that run side by side/,
+  },
   { fault: 'failure-never-calls-back', rule: '@callback-failed', because: /No callback for job e2e-[\w-]+ arrived within/ },
   {
     fault: 'callback-after-expiry',
@@ -169,6 +191,20 @@ export const FAULT_CASES: FaultCase[] = [
       /PNG SHA-256 digests against the trusted set "reference-miner"[\s\S]*-\s+"sample scene, seed 0": "[0-9a-f]{64}"[\s\S]*\+\s+"sample scene, seed 0": "[0-9a-f]{64}"/,
   },
   {
+    fault: 'prompt-trimmed',
+    rule: '@trusted-digests',
+    env: { ASYNC_TRUSTED_DIGESTS: 'reference-miner' },
+    because:
+      /-\s+"sample scene, seed 2147483648, prompt \\" Add falling snow ❄ \\"": "[0-9a-f]{64}"[\s\S]*\+\s+"sample scene, seed 2147483648, prompt/,
+  },
+  {
+    fault: 'prompt-truncated-256-tokens',
+    rule: '@trusted-digests',
+    env: { ASYNC_TRUSTED_DIGESTS: 'reference-miner' },
+    because:
+      /-\s+"large landscape 1100×700, seed 7, a \d+-character prompt": "[0-9a-f]{64}"[\s\S]*\+\s+"large landscape 1100×700, seed 7, a \d+-character prompt"/,
+  },
+  {
     fault: 'unstable-pixels',
     rule: '@input-sizes',
     because: /"large landscape 1100×700 run 2" byte-identical to "large landscape 1100×700 run 1"/,
@@ -183,6 +219,30 @@ export const FAULT_CASES: FaultCase[] = [
   { fault: 'url-short-timeout', rule: '@image-url-real-host', because: /failed on the miner: Failed to download image_url \S+: .*timeout/ },
   { fault: 'url-small-limit', rule: '@image-url-real-host', because: /failed on the miner: .*1 MiB/ },
   { fault: 'failure-empty-error', rule: '@image-url-failure', because: /error on the record/ },
+  {
+    fault: 'url-no-redirects',
+    rule: '@image-url-as-hosts-serve',
+    because:
+      /The image host answered 301, 302, 303, 307 and 308 in turn before the image, and the miner must follow redirects to the image, but job \S+ failed on the miner: .*HTTP 301/,
+  },
+  {
+    fault: 'url-query-dropped',
+    rule: '@image-url-as-hosts-serve',
+    because:
+      /The image host served the image under a signed URL whose query string is its signature, and the miner must fetch the URL exactly as given, query string included, but job \S+ failed on the miner: .*HTTP 403/,
+  },
+  {
+    fault: 'url-trusts-content-type',
+    rule: '@image-url-as-hosts-serve',
+    because:
+      /The image host labelled the image application\/octet-stream, and the miner must judge the answer by decoding its bytes, not by its Content-Type, but job \S+ failed/,
+  },
+  {
+    fault: 'url-needs-length',
+    rule: '@image-url-as-hosts-serve',
+    because:
+      /The image host sent the image chunked, with no Content-Length, and the miner must read the answer to its end whatever its headers say of its length, but job \S+ failed/,
+  },
   // Callback discipline, secrets, expiry.
   {
     fault: 'callback-sent-twice',
@@ -244,8 +304,21 @@ export const FAULT_CASES: FaultCase[] = [
     rule: '@range-edges',
     because: /POST \/edit with \{"guidance_scale":20\} beside[\s\S]*also names body\.guidance_scale, whose value is in range/,
   },
+  {
+    fault: 'pydantic-1-coercion',
+    rule: '@wrong-types',
+    because: /refused with 422 and a FastAPI validation error whose detail names body\.seed\s+Received: 200/,
+  },
   { fault: 'junk-field-500', rule: '@wrong-types', because: /the request refused with 422[\s\S]*Received: 500/ },
   { fault: 'junk-field-500', rule: '@fuzz-no-5xx', because: /5xx answers among \d+ generated bodies[\s\S]*as a nested object: 500/ },
+  // The miner over time, judged after the whole conformance project from the edit times of its jobs.
+  {
+    fault: 'slows-with-jobs',
+    rule: '@steady-edit-time',
+    wholeRun: true,
+    because:
+      /kinds of edit whose time more than doubled[\s\S]*10-step edits \(\d+\): [\d.]+ s per step over the first \d+, [\d.]+ over the last \d+ \(×\d/,
+  },
   // A sick miner is named in one sentence, wherever it is caught.
   {
     fault: 'hangs-mid-job',

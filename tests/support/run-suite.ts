@@ -37,12 +37,19 @@ export type SuiteRun = { exitCode: number; output: string; tests: SuiteTestResul
 
 /**
  * Runs `npx playwright test` of this project in a child process, as an operator would, and reads its JSON report.
- * Another `reporter` (blob, html) writes where `env` says and leaves `tests` empty.
+ * Another `reporter` (blob, html) writes where `env` says and leaves `tests` empty; `timeoutMs` (default 3 min)
+ * is how long the child may run before it is killed.
  */
-export function runSuite(options: { env?: Record<string, string>; args?: string[]; reporter?: string }): Promise<SuiteRun> {
+export function runSuite(options: {
+  env?: Record<string, string>;
+  args?: string[];
+  reporter?: string;
+  timeoutMs?: number;
+}): Promise<SuiteRun> {
   return runPlaywright(
     (workDir) => ['test', `--reporter=${options.reporter ?? 'json'}`, `--output=${path.join(workDir, 'results')}`, ...(options.args ?? [])],
     { ...FAST_DEADLINES, ...options.env },
+    options.timeoutMs,
   );
 }
 
@@ -50,7 +57,11 @@ export function runSuite(options: { env?: Record<string, string>; args?: string[
  * Runs Playwright's CLI of this project (`test`, `merge-reports`) in a child process, with a JSON report
  * written to a folder of its own that `args` may also use, and reads that report.
  */
-export async function runPlaywright(args: (workDir: string) => string[], extraEnv: Record<string, string> = {}): Promise<SuiteRun> {
+export async function runPlaywright(
+  args: (workDir: string) => string[],
+  extraEnv: Record<string, string> = {},
+  timeoutMs = CHILD_RUN_TIMEOUT_MS,
+): Promise<SuiteRun> {
   const workDir = mkdtempSync(path.join(tmpdir(), 'suite-run-'));
   const reportFile = path.join(workDir, 'report.json');
   const env: NodeJS.ProcessEnv = { ...inheritedEnv(), FORCE_COLOR: '0', PLAYWRIGHT_JSON_OUTPUT_FILE: reportFile, ...extraEnv };
@@ -59,7 +70,7 @@ export async function runPlaywright(args: (workDir: string) => string[], extraEn
     cwd: PROJECT_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: CHILD_RUN_TIMEOUT_MS,
+    timeout: timeoutMs,
   });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));

@@ -459,3 +459,31 @@ test.describe('external receiver', () => {
     );
   });
 });
+
+test.describe('inputs hosted as image hosts serve them', () => {
+  test('a redirect chain ends at the image; Node fetch follows it', async ({ receiver }) => {
+    const url = receiver.hostInput({ body: PNG, redirects: [301, 302, 303, 307, 308] });
+    const hops = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(5_000) });
+    expect(hops.status).toBe(301);
+    const followed = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    expect(Buffer.from(await followed.arrayBuffer())).toEqual(PNG);
+  });
+
+  test('two signed URLs of one object path serve their own images, and the path without its query answers 403', async ({ receiver }) => {
+    const other = Buffer.from('another image');
+    const first = receiver.hostInput({ body: PNG, signed: { object: 'bucket/a.png', query: 'X-Amz-Signature=1' } });
+    const second = receiver.hostInput({ body: other, signed: { object: 'bucket/a.png', query: 'X-Amz-Signature=2' } });
+    const read = async (url: string) => Buffer.from(await (await fetch(url, { signal: AbortSignal.timeout(5_000) })).arrayBuffer());
+    expect(await read(first)).toEqual(PNG);
+    expect(await read(second)).toEqual(other);
+    expect((await fetch(first.replace(/\?.*$/, ''), { signal: AbortSignal.timeout(5_000) })).status).toBe(403);
+  });
+
+  test('no Content-Type when asked for none, and chunked with no Content-Length', async ({ receiver }) => {
+    const untyped = await fetch(receiver.hostInput({ body: PNG, contentType: null }), { signal: AbortSignal.timeout(5_000) });
+    expect(untyped.headers.get('content-type')).toBeNull();
+    const chunked = await fetch(receiver.hostInput({ body: PNG, chunked: true }), { signal: AbortSignal.timeout(5_000) });
+    expect([chunked.headers.get('content-length'), chunked.headers.get('transfer-encoding')]).toEqual([null, 'chunked']);
+    expect(Buffer.from(await chunked.arrayBuffer())).toEqual(PNG);
+  });
+});

@@ -11,6 +11,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   fixtures: ['setup', 'lib', 'protocol'],
   specs: ['fixtures'],
   advisory: ['fixtures'],
+  'over-time': ['fixtures'],
   proxy: ['fixtures'],
   'reference-miner': ['lib', 'protocol'],
   'reference-proxy': ['lib', 'protocol'],
@@ -19,7 +20,12 @@ const ALLOWED: Record<string, readonly string[]> = {
   '.': ['setup', 'lib', 'protocol'], // playwright.config.ts and global-setup.ts
 };
 // Specs read as test plans on one import: everything they stand on comes through fixtures/index.ts.
-const ONLY_ENTRY: Record<string, string> = { specs: 'fixtures/index.ts', advisory: 'fixtures/index.ts', proxy: 'fixtures/index.ts' };
+const ONLY_ENTRY: Record<string, string> = {
+  specs: 'fixtures/index.ts',
+  advisory: 'fixtures/index.ts',
+  proxy: 'fixtures/index.ts',
+  'over-time': 'fixtures/index.ts',
+};
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const IMPORT = /(?:import|export)\s[^'";]*?from\s+'(\.[^']+)'|import\(\s*'(\.[^']+)'\s*\)/g;
