@@ -50,8 +50,8 @@ export default class CostReporter implements Reporter {
       if (plan) this.projectOf(test).planned.push(parseCost(plan.description));
     }
     for (const [project, { planned, minerUrl }] of this.projects) {
-      if (!planned.length) continue;
-      const setup = minerUrl ? (setupEdits()[minerUrl] ?? []) : [];
+      if (!totalOf(addCosts(planned)).edits) continue; // a project that edits nothing (the miner over time) has no price
+      const setup = this.setupEditsOf(project, minerUrl);
       const plan = addCosts([...planned, { own: setup, shared: new Map() }]);
       const atSetup = setup.length ? `, ${setup.length} of them spent at setup` : '';
       console.log(
@@ -75,7 +75,7 @@ export default class CostReporter implements Reporter {
     const lines: string[] = [];
     for (const [project, { spent, times, minerUrl }] of this.projects) {
       if (!spent.length) continue;
-      const setup = minerUrl ? (setupEdits()[minerUrl] ?? []) : [];
+      const setup = this.setupEditsOf(project, minerUrl);
       // Shared edits are made once per worker, so what was spent counts each time it was made.
       const total = totalOf({ own: [...setup, ...spent.flatMap((cost) => [...cost.own, ...cost.shared.values()])], shared: new Map() });
       const atSetup = setup.length ? `, ${describeTotal(totalOf({ own: setup, shared: new Map() }))} of them at setup` : '';
@@ -101,6 +101,12 @@ export default class CostReporter implements Reporter {
   }
 
   // Projects that edit nothing (the miner-over-time check) do not make a run a fleet.
+  /** Setup's edits belong to the first project that tests their miner, so a miner's bill counts them once. */
+  private setupEditsOf(project: string, minerUrl: string | undefined): number[] {
+    const first = [...this.projects].find(([, cost]) => cost.minerUrl === minerUrl)?.[0];
+    return minerUrl && first === project ? (setupEdits()[minerUrl] ?? []) : [];
+  }
+
   private named(project: string): string {
     const editing = [...this.projects.values()].filter(({ planned, spent }) =>
       [...planned, ...spent].some((c) => c.own.length || c.shared.size),

@@ -56,15 +56,17 @@ const SIZE_EDITS = SIZES.map((size): SharedEdit => ({
 }));
 
 test(
-  'large, non-square and small inputs each edit deterministically',
-  { tag: ['@input-sizes', '@slow'], annotation: plannedEdits(10, 10, 10, ...SIZE_EDITS) },
+  'a large non-square and a small input each edit deterministically',
+  { tag: ['@input-sizes', '@slow'], annotation: plannedEdits(10, 10, SIZE_EDITS[0]!, SIZE_EDITS[2]!) },
   async ({ miner }) => {
+    // The portrait is the landscape turned: one large and one small input run twice cover the sizes' paths.
+    const twice = SIZES.filter((size) => size.width !== 700);
     const runs = await Promise.all(
-      SIZES.map(async (size, i) =>
-        Promise.all([miner.sharedEdit(SIZE_EDITS[i]!), miner.edit(await sizeFields(size)(), `${size.label} run 2`)]),
+      twice.map(async (size) =>
+        Promise.all([miner.sharedEdit(SIZE_EDITS[SIZES.indexOf(size)]!), miner.edit(await sizeFields(size)(), `${size.label} run 2`)]),
       ),
     );
-    for (const [i, [first, second]] of runs.entries()) await test.step(SIZES[i]!.label, () => expect.soft(second).toBeSameImageAs(first));
+    for (const [i, [first, second]] of runs.entries()) await test.step(twice[i]!.label, () => expect.soft(second).toBeSameImageAs(first));
   },
 );
 
