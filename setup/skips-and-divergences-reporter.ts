@@ -15,7 +15,8 @@ export default class RunSummaryReporter implements Reporter {
   private fleet = false;
 
   onBegin(config: FullConfig): void {
-    this.fleet = config.projects.filter((p) => !p.name.startsWith('advisory')).length > 1;
+    // A fleet is more than one miner, whatever projects (advisory, over time, proxy) test each.
+    this.fleet = new Set(config.projects.map((p) => (p.use as { minerUrl?: string }).minerUrl).filter(Boolean)).size > 1;
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {

@@ -91,7 +91,7 @@ const SEED_EDGES = [
 ];
 
 test(
-  'seeds 0, 2^31 and 2^32-1 are each accepted and differ from a neighbouring seed; seed 0 is no random seed',
+  'seeds 0, 2^31 and 2^32-1 are each accepted and differ from a neighbour, and seed 0 is no random seed',
   { tag: ['@seed-range', '@slow'], annotation: plannedEdits(...SEED_EDGES.flatMap(() => [10, 10]), 10) },
   async ({ miner }) => {
     const [runs, seedZeroAgain] = await Promise.all([

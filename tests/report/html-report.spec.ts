@@ -8,7 +8,7 @@ import { serveFolder } from '../support/static-folder-server.ts';
 // body shows, and a failure carries its diff picture. The miner's unstable-pixels fault makes the failure.
 const CALLBACK_TEST = 'a completed job calls back once, already completed, with the secret and the exact result bytes';
 const SAME_REQUEST_TEST = 'the same request twice gives byte-identical PNG files with identical pixels';
-const DIFF_PICTURE = 'diff first run vs second run.png';
+const DIFF_PICTURE = 'diff base edit vs the base request again.png';
 const CAUSE_FIRST_LINE = 'Same request, different pixels: make the edit deterministic for a fixed seed';
 const UI_TIMEOUT_MS = 15_000;
 
@@ -46,7 +46,7 @@ test('the HTML report shows input and output pictures, the callback body, and th
     await expect(callback.locator('.attachment-body')).toContainText('"status": "completed"');
 
     await openTest(page, server.url, SAME_REQUEST_TEST);
-    await expect(page.getByText('byte-identical to "first run"').first(), "the failure's sentence").toBeVisible();
+    await expect(page.getByText('byte-identical to "base edit"').first(), "the failure's sentence").toBeVisible();
     // The first line says cause and fix, and wraps: its end is inside the box without scrolling sideways.
     const box = page.locator('.test-error-view').first();
     await expect(box).toContainText(CAUSE_FIRST_LINE);
@@ -54,7 +54,7 @@ test('the HTML report shows input and output pictures, the callback body, and th
     expect(overflow, 'pixels of the error box hidden to the right').toBeLessThanOrEqual(1);
     const causeEnd = box.getByText('as validators replay jobs and compare file hashes.', { exact: false }).first();
     await expect(causeEnd).toBeInViewport();
-    await expectPictureShown(page, 'first run.png');
+    await expectPictureShown(page, 'base edit.png');
     await expectPictureShown(page, DIFF_PICTURE);
   } finally {
     await browser.close();
