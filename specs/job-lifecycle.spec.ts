@@ -21,7 +21,9 @@ test(
     // More than a one-worker miner with a queue of one holds; five, so a job the miner leaves behind has one queued after it.
     const BURST = 5;
     const requests = Array.from({ length: BURST }, (_, i) => miner.requestBody({ seed: 600 + i }));
-    const answers = await Promise.all(requests.map((request) => miner.post(request)));
+    // Submitted one after another, none awaiting a job's end: each gets its own queued_at, the order the queue must keep.
+    const answers = [];
+    for (const request of requests) answers.push(await miner.post(request));
     expect(
       answers.map((answer) => answer.status),
       'POST /edit answers of the burst',
