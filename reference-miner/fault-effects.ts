@@ -33,7 +33,7 @@ let shared: Buffer | undefined;
 export async function rawWithSharedBuffer(image: RgbImage): Promise<RgbImage> {
   if (!shared || shared.length !== image.data.length) shared = Buffer.alloc(image.data.length);
   image.data.copy(shared);
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await new Promise((resolve) => setTimeout(resolve, 250)); // wide enough that jobs started together overlap on a loaded machine
   return { ...image, data: Buffer.from(shared) };
 }
 
