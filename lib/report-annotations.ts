@@ -22,9 +22,6 @@ export const EDIT_TIMES = 'edit times';
 // declares the edits it plans, the miner client records those it spent, and the reporter and the bench
 // add them up. An edit is written `<steps>`, or `<name>@<steps>` for an edit shared by every test of a worker.
 
-/** The steps the miner runs when a request leaves num_inference_steps out. */
-export const DEFAULT_STEPS = 28;
-
 /** The edits of one test: the steps of each edit of its own, and the shared edits it uses, by name. */
 export type EditCost = { own: number[]; shared: Map<string, number> };
 
@@ -101,4 +98,16 @@ export function unplanned(planned: EditCost, spent: EditCost): string[] {
   }
   for (const name of spent.shared.keys()) if (!planned.shared.has(name)) extra.push(`the shared edit "${name}"`);
   return extra;
+}
+
+/**
+ * A test's declared edits, as a detail of the test: the steps of each edit of its own, and the shared
+ * edits it uses. The run says their sum before the first job; the fault matrix holds each test to it.
+ */
+export function plannedEdits(...edits: (number | { name: string; steps: number })[]) {
+  const cost = emptyCost();
+  for (const edit of edits)
+    if (typeof edit === 'number') cost.own.push(edit);
+    else cost.shared.set(edit.name, edit.steps);
+  return { type: PLANNED_EDITS, description: formatCost(cost) };
 }

@@ -14,6 +14,9 @@ export function parseIsoTimestamp(value: string): number {
   return Date.parse(hasZone ? value : `${value}Z`);
 }
 
+/** The steps the miner runs when a request leaves num_inference_steps out. */
+export const DEFAULT_STEPS = 28;
+
 /** The body of POST /edit. Unknown fields (such as `strength`) are stripped, as the miner ignores them. */
 export const EditRequestSchema = z.object({
   prompt: z.string(),
@@ -22,7 +25,7 @@ export const EditRequestSchema = z.object({
   reference_job_id: z.string().nullish(),
   image_url: z.string().nullish(),
   guidance_scale: z.number().min(1).max(20).default(2.5),
-  num_inference_steps: z.number().int().min(1).max(100).default(28),
+  num_inference_steps: z.number().int().min(1).max(100).default(DEFAULT_STEPS),
   job_id: z.string().nullish(),
   callback_url: z.string().nullish(),
   callback_secret: z.string().nullish(),

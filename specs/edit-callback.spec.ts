@@ -6,14 +6,14 @@ import { callbackPartProblems, expect, hoursFromNow, plannedEdits, test } from '
 test(
   'a completed job calls back once, already completed, with the secret and the exact result bytes',
   { tag: ['@callback-completed', '@smoke'], annotation: plannedEdits(10) },
-  async ({ miner, callbacks, settings }) => {
+  async ({ miner, callbacks }) => {
     const request = miner.requestBody({ seed: 31 });
     const recordAtArrival = callbacks.beforeAnswer(request.job_id, () => miner.status(request.job_id));
     const outcome = await miner.edit(request, 'result');
     const receipt = await callbacks.waitFor(outcome.jobId);
 
     expect((await recordAtArrival).status, 'job status at the moment its callback arrived').toBe('completed');
-    expect(receipt.secret, 'X-Callback-Secret header').toBe(settings.ASYNC_CALLBACK_SECRET);
+    expect(receipt.secret, 'X-Callback-Secret header').toBe(request.callback_secret);
     expect(receipt.fields, 'callback form fields').toMatchObject({ job_id: outcome.jobId, status: 'completed' });
     expect(receipt.problem, 'callback against the protocol').toBeUndefined();
     expect(receipt).toCarryResultImage(outcome);

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { test as base, expect } from '@playwright/test';
-import { MinerClient, MinerUnresponsive } from '../../fixtures/miner-client.ts';
+import { MinerClient } from '../../fixtures/miner-client.ts';
+import { MinerUnresponsive } from '../../fixtures/miner-unresponsive.ts';
 import { minerAccepted } from '../../protocol/edit-job.ts';
 import { releasedPort } from '../support/free-port.ts';
 
