@@ -47,15 +47,19 @@ export default class CostReporter implements Reporter {
     this.config = config;
     for (const test of suite.allTests()) {
       const plan = test.annotations.find((a) => a.type === PLANNED_EDITS);
-      if (plan) this.projectOf(test).planned.push(parseCost(plan.description));
+      // A test skipped when the run is planned (no digest set named) spends nothing.
+      if (plan && test.expectedStatus !== 'skipped') this.projectOf(test).planned.push(parseCost(plan.description));
     }
     for (const [project, { planned, minerUrl }] of this.projects) {
       if (!totalOf(addCosts(planned)).edits) continue; // a project that edits nothing (the miner over time) has no price
       const setup = this.setupEditsOf(project, minerUrl);
-      const plan = addCosts([...planned, { own: setup, shared: new Map() }]);
+      const plan = totalOf({
+        own: [...setup, ...planned.flatMap((cost) => cost.own), ...sharedEdits(planned, config.workers)],
+        shared: new Map(),
+      });
       const atSetup = setup.length ? `, ${setup.length} of them spent at setup` : '';
       console.log(
-        `[kontext-e2e] ${this.named(project)}The ${planned.length} selected tests plan at most ${describeTotal(totalOf(plan))} on the miner${atSetup} (a shared edit counted once; each Playwright worker makes its own).`,
+        `[kontext-e2e] ${this.named(project)}The ${planned.length} selected tests plan at most ${describeTotal(plan)} on the miner${atSetup} (a shared edit once in each worker that needs it, ${config.workers === 1 ? 'one worker' : `up to ${config.workers} workers`}).`,
       );
     }
   }
@@ -113,6 +117,13 @@ export default class CostReporter implements Reporter {
     );
     return editing.length > 1 ? `${project}: ` : '';
   }
+}
+
+/** The steps of every shared edit as often as it can be made: once in each worker that runs a test needing it. */
+function sharedEdits(planned: EditCost[], workers: number): number[] {
+  const users = new Map<string, { steps: number; tests: number }>();
+  for (const cost of planned) for (const [name, steps] of cost.shared) users.set(name, { steps, tests: (users.get(name)?.tests ?? 0) + 1 });
+  return [...users.values()].flatMap(({ steps, tests }) => Array<number>(Math.min(tests, workers)).fill(steps));
 }
 
 /** `; its own records: 0.113 s per step (1.13 s for a 10-step edit)`, from the edits timed on the miner. */

@@ -12,7 +12,8 @@ import { ADVISORY_CASES, caseName, FAULT_CASES, PROXY_CASES } from './fault-case
 
 test('the healthy reference miner, started by the config itself, passes every spec; every rule has a fault that fails it', async () => {
   test.slow(); // the whole suite, trusted digests included, in a child run
-  const run = await runSuite({ env: { ASYNC_TRUSTED_DIGESTS: 'reference-miner' } });
+  // The cost reporter beside the JSON one: its plan and bill are on the console.
+  const run = await runSuite({ env: { ASYNC_TRUSTED_DIGESTS: 'reference-miner' }, reporter: 'json,./setup/cost-reporter.ts' });
   const failures = run.tests.filter((t) => t.outcome !== 'expected').map((t) => `${t.title}: ${t.outcome}\n${t.errors}`);
   expect(failures, run.output).toEqual([]);
   expect(run.exitCode, run.output).toBe(0);
@@ -32,6 +33,11 @@ test('the healthy reference miner, started by the config itself, passes every sp
     return extra.length ? [`${t.title}: ${extra.join(', ')}`] : [];
   });
   expect(overspent, 'edits spent beyond what the test planned').toEqual([]);
+  const steps = (pattern: RegExp) => Number(pattern.exec(run.output)?.[1] ?? NaN);
+  expect(
+    steps(/The run spent \d+ edits? and (\d+) denoising steps/),
+    'the bill, at most the plan said before the first job',
+  ).toBeLessThanOrEqual(steps(/plan at most \d+ edits? and (\d+) denoising steps/));
   expect(
     attachments('@callback-completed').filter((name) => /^callback 1 e2e-.*\.json$/.test(name)),
     'the report shows the callback body',
