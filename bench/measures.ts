@@ -2,34 +2,28 @@ import type { JSONReport, JSONReportSuite } from '@playwright/test/reporter';
 import { parseIsoTimestamp, type JobRecord } from '../protocol/edit-job.ts';
 import type { ActivityReport } from '../reference-miner/activity-log.ts';
 import { MINER_REQUESTS, parseCost, SPENT_EDITS } from '../lib/report-annotations.ts';
+import type { TestOutcome } from './outcome-reporter.ts';
 
 /** Test outcomes, HTTP calls to the miner, and the edits and steps the suite itself counted as spent. */
 export type TestCounts = { passed: number; failed: number; skipped: number; minerRequests: number; spentEdits: number; spentSteps: number };
 
-/** Test outcomes and the HTTP calls to the miner that each test annotated, from Playwright's JSON report. */
-export function countTests(report: JSONReport): TestCounts {
+/** Test outcomes and the HTTP calls to the miner that each test annotated, from the bench's outcome reporter. */
+export function countTests(outcomes: TestOutcome[]): TestCounts {
   const tests: TestCounts = { passed: 0, failed: 0, skipped: 0, minerRequests: 0, spentEdits: 0, spentSteps: 0 };
-  const visit = (suite: JSONReportSuite) => {
-    for (const spec of suite.specs)
-      for (const test of spec.tests) {
-        if (test.status === 'skipped') tests.skipped++;
-        else if (test.status === 'expected') tests.passed++;
-        else tests.failed++;
-        // The last result's annotations: a spent count written once per run of the test.
-        const annotations = test.results.at(-1)?.annotations ?? test.annotations;
-        for (const annotation of annotations) {
-          if (annotation.type === MINER_REQUESTS) tests.minerRequests += Number(annotation.description);
-          if (annotation.type === SPENT_EDITS) {
-            const cost = parseCost(annotation.description);
-            const steps = [...cost.own, ...cost.shared.values()];
-            tests.spentEdits += steps.length;
-            tests.spentSteps += steps.reduce((sum, n) => sum + n, 0);
-          }
-        }
+  for (const test of outcomes) {
+    if (test.outcome === 'skipped') tests.skipped++;
+    else if (test.outcome === 'expected') tests.passed++;
+    else tests.failed++;
+    for (const annotation of test.annotations) {
+      if (annotation.type === MINER_REQUESTS) tests.minerRequests += Number(annotation.description);
+      if (annotation.type === SPENT_EDITS) {
+        const cost = parseCost(annotation.description);
+        const steps = [...cost.own, ...cost.shared.values()];
+        tests.spentEdits += steps.length;
+        tests.spentSteps += steps.reduce((sum, n) => sum + n, 0);
       }
-    for (const child of suite.suites ?? []) visit(child);
-  };
-  for (const suite of report.suites) visit(suite);
+    }
+  }
   return tests;
 }
 
@@ -113,4 +107,29 @@ export function busyAndIdle(activity: ActivityReport, startedMs: number, endedMs
 export function round(value: number, digits = 3): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
+}
+
+/**
+ * When each job and each test ran, in ms since the suite's process started: where the idle is. Jobs carry
+ * the miner worker that ran them; tests the Playwright worker slot.
+ */
+export function timeline(activity: ActivityReport, tests: TestOutcome[], startedMs: number) {
+  const since = (ms: number | null) => (ms === null ? null : ms - startedMs);
+  return {
+    jobs: activity.jobs
+      .map((job) => ({
+        id: job.id,
+        worker: job.worker,
+        steps: job.steps,
+        queuedMs: since(job.queued_ms),
+        startedMs: since(job.started_ms),
+        endedMs: since(job.ended_ms),
+      }))
+      .sort((a, b) => a.queuedMs! - b.queuedMs!),
+    tests: tests
+      .flatMap(({ title, run }) =>
+        run ? [{ title, worker: run.parallelIndex, startedMs: run.startedMs - startedMs, endedMs: run.endedMs - startedMs }] : [],
+      )
+      .sort((a, b) => a.startedMs - b.startedMs),
+  };
 }
