@@ -224,6 +224,7 @@ function printTable(results: TierResult[], { minerWorkers, latencyMs, stepMs }: 
       [
         `[bench] ${result.tier.name}: the suite counted ${spentEdits + setupJobs.editJobs} edits and ${spentSteps + setupJobs.steps} steps (${setupJobs.editJobs} and ${setupJobs.steps} of them at setup), ${suiteAgrees ? 'as' : 'but'} the miner's GET /jobs lists ${result.editJobs} and ${result.steps}`,
         `[bench] ${result.tier.name}: idle ${seconds(idle.beforeFirstJobMs)} before the first job, ${seconds(idle.betweenJobsMs)} between jobs (largest ${seconds(idle.largestGapMs)}), ${seconds(idle.afterLastJobMs)} after the last; ${result.overheadPerJobMs} ms overhead and ${result.minerRequestsPerJob} HTTP calls per edit job`,
+        `[bench] ${result.tier.name}: ${describeWall(result)}`,
         ...(disagree
           ? [
               `[bench] ${result.tier.name}: the activity log counts ${activityLog.editJobs} edits and ${activityLog.steps} steps (reused job ids replace records in /jobs)`,
@@ -233,6 +234,16 @@ function printTable(results: TierResult[], { minerWorkers, latencyMs, stepMs }: 
       ].join('\n'),
     );
   }
+}
+
+/** What the wall holds besides the tests: Playwright's start before the first test, its end after the last. */
+function describeWall({ wallMs, timeline }: Measures): string {
+  const { tests } = timeline;
+  const span =
+    tests.length === 0
+      ? 'no test ran'
+      : `its first test began at ${seconds(Math.min(...tests.map((test) => test.startedMs)))} (node and Playwright starting, global setup with its callback-path job, the workers starting) and its last test ended ${seconds(wallMs - Math.max(...tests.map((test) => test.endedMs)))} before its exit`;
+  return `wall is the suite's process from its start to its exit, ${seconds(wallMs)}: ${span}`;
 }
 
 function seconds(ms: number): string {
