@@ -1,6 +1,6 @@
 import type { JSONReport, JSONReportSuite } from '@playwright/test/reporter';
 import { parseIsoTimestamp, type JobRecord } from '../protocol/edit-job.ts';
-import type { ActivityReport } from '../reference-miner/activity-log.ts';
+import { busyMs, type ActivityReport } from '../reference-miner/activity-log.ts';
 import { MINER_REQUESTS, parseCost, SPENT_EDITS } from '../lib/report-annotations.ts';
 import type { TestOutcome } from './outcome-reporter.ts';
 
@@ -73,33 +73,43 @@ function fitLine(points: [number, number][]): { fixedMs: number; perStepMs: numb
   return { fixedMs: round(meanY - perStepMs * meanX, 1), perStepMs: round(perStepMs, 2) };
 }
 
-/** Busy time against wall time, and where the miner idled: before the first job, between jobs, after the last. */
+/**
+ * Busy time against wall time, and where the miner idled: before the first job, between jobs, after the last.
+ * Only work inside the wall counts: a job the suite left queued or running (its tests do not wait for every
+ * job they submit) counts up to the suite's exit, not after it.
+ */
 export function busyAndIdle(activity: ActivityReport, startedMs: number, endedMs: number, minerRequests: number) {
   const { jobs, workers } = activity;
-  const busyMs = activity.busy_ms;
   const wallMs = endedMs - startedMs;
-  const ran = jobs.filter((job) => job.started_ms !== null && job.ended_ms !== null);
-  const intervalsOf = (worker: number) => ran.filter((job) => job.worker === worker).sort((a, b) => a.started_ms! - b.started_ms!);
+  const ran = jobs.flatMap((job) =>
+    job.worker !== null && job.started_ms !== null && job.started_ms < endedMs
+      ? [{ worker: job.worker, started_ms: job.started_ms, ended_ms: Math.min(job.ended_ms ?? endedMs, endedMs) }]
+      : [],
+  );
+  const busy = busyMs(ran, endedMs);
+  const intervalsOf = (worker: number) => ran.filter((job) => job.worker === worker).sort((a, b) => a.started_ms - b.started_ms);
   const workerIds = [...Array(workers).keys()];
   const gaps = workerIds.flatMap((worker) => {
     const intervals = intervalsOf(worker);
-    return intervals.slice(1).map((job, i) => Math.max(0, job.started_ms! - intervals[i]!.ended_ms!));
+    return intervals.slice(1).map((job, i) => Math.max(0, job.started_ms - intervals[i]!.ended_ms));
   });
   const capacityMs = wallMs * workers;
   return {
-    busyMs,
+    busyMs: busy,
     wallMs,
     /** Wall time × miner workers over busy time: 1 when the miner never idles. */
-    wallOverBusy: busyMs > 0 ? round(capacityMs / busyMs) : null,
-    busyShare: round(busyMs / capacityMs),
-    perWorkerBusyMs: workerIds.map((worker) => intervalsOf(worker).reduce((sum, job) => sum + job.ended_ms! - job.started_ms!, 0)),
+    wallOverBusy: busy > 0 ? round(capacityMs / busy) : null,
+    busyShare: round(busy / capacityMs),
+    perWorkerBusyMs: workerIds.map((worker) => busyMs(intervalsOf(worker), endedMs)),
+    /** Jobs still queued or running when the suite exited: their time after the exit is not busy time. */
+    unfinishedAtExit: jobs.filter((job) => job.ended_ms === null || job.ended_ms > endedMs).length,
     idle: {
-      beforeFirstJobMs: ran.length ? Math.min(...ran.map((job) => job.started_ms!)) - startedMs : wallMs,
+      beforeFirstJobMs: ran.length ? Math.min(...ran.map((job) => job.started_ms)) - startedMs : wallMs,
       betweenJobsMs: gaps.reduce((sum, gap) => sum + gap, 0),
       largestGapMs: Math.max(0, ...gaps),
-      afterLastJobMs: ran.length ? endedMs - Math.max(...ran.map((job) => job.ended_ms!)) : 0,
+      afterLastJobMs: ran.length ? endedMs - Math.max(...ran.map((job) => job.ended_ms)) : 0,
     },
-    overheadPerJobMs: round((capacityMs - busyMs) / Math.max(1, jobs.length)),
+    overheadPerJobMs: round((capacityMs - busy) / Math.max(1, jobs.length)),
     minerRequestsPerJob: round(minerRequests / Math.max(1, jobs.length)),
   };
 }
