@@ -38,6 +38,9 @@ export default defineConfig<MinerUnderTest>({
   testDir: 'specs',
   projects: [...targets.flatMap(projectsOf), ...proxyProject],
   globalSetup: './global-setup.ts',
+  // Every test is its own unit of work, handed out in file order (alphabetical) then test order: the files whose
+  // tests wait on one job before submitting the next (budget-and-replay, callback-secret) sort before the rest,
+  // so the run ends on tests that submit their jobs at once and the miner's queue stays full to the end.
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0, // a flaky spec is a bug to find, not to retry

@@ -8,8 +8,9 @@ import { JobListingSchema } from '../protocol/edit-job.ts';
 import { SETUP_JOB_PREFIX } from '../setup/callback-path-check.ts';
 import { ActivityReportSchema } from '../reference-miner/activity-log.ts';
 import { startReferenceMiner } from '../reference-miner/server.ts';
-import { busyAndIdle, countListed, countTests, stepCost } from './measures.ts';
+import { busyAndIdle, countListed, countTests, stepCost, timeline } from './measures.ts';
 import { BenchOptionError, parseBenchOptions, USAGE, type BenchOptions, type BenchTier, type TestFilter } from './options.ts';
+import { OUTCOMES_FILE_VARIABLE, type RunOutcomes } from './outcome-reporter.ts';
 
 // `npm run bench`: the suite, tier by tier, against a fresh reference miner whose simulated GPU time is
 // priced in steps (fixed + steps × per-step); per tier it reports edits, steps, the miner's busy time
@@ -18,6 +19,7 @@ import { BenchOptionError, parseBenchOptions, USAGE, type BenchOptions, type Ben
 
 const REPOSITORY = fileURLToPath(new URL('..', import.meta.url));
 const PLAYWRIGHT_CLI = fileURLToPath(new URL('../node_modules/@playwright/test/cli.js', import.meta.url));
+const OUTCOME_REPORTER = fileURLToPath(new URL('./outcome-reporter.ts', import.meta.url));
 const MINER_ANSWER_TIMEOUT_MS = 10_000;
 // Records must outlive the run, since the steps are summed from GET /jobs after it (upstream drops them after 300 s).
 const RECORDS_KEPT_SECONDS = 7 * 24 * 3600;
@@ -65,16 +67,16 @@ async function benchTier(tier: BenchTier, { minerWorkers, suiteWorkers, latencyM
     console.log(
       `[bench] tier ${tier.name} (${describeFilter(tier.filter)}): ${plannedTests} tests, ${latencyMs} ms + ${stepMs} ms per step`,
     );
-    const reportFile = path.join(outputDir, 'report.json');
+    const outcomesFile = path.join(outputDir, 'outcomes.json');
     const startedMs = Date.now();
-    const exitCode = await runPlaywright(['test', `--workers=${suiteWorkers}`, '--reporter=dot,json', ...filterArgs(tier.filter)], {
-      ASYNC_MINER_URL: miner.url,
-      PLAYWRIGHT_JSON_OUTPUT_FILE: reportFile,
-    }).exitCode;
+    const exitCode = await runPlaywright(
+      ['test', `--workers=${suiteWorkers}`, `--reporter=dot,${OUTCOME_REPORTER}`, ...filterArgs(tier.filter)],
+      { ASYNC_MINER_URL: miner.url, [OUTCOMES_FILE_VARIABLE]: outcomesFile },
+    ).exitCode;
     const endedMs = Date.now();
-    const report = readReport(reportFile);
-    if (mentionsNoTests(report)) return { tier, noTests: noTestsSentence(tier) };
-    const measures = { plannedTests, ...(await measure(miner.url, report, startedMs, endedMs)) };
+    const outcomes = readOutcomes(outcomesFile);
+    if (mentionsNoTests(outcomes.errors)) return { tier, noTests: noTestsSentence(tier) };
+    const measures = { plannedTests, ...(await measure(miner.url, outcomes, startedMs, endedMs)) };
     const file = path.join(outDir, `bench-${tier.name}-${minerWorkers}w.json`);
     mkdirSync(outDir, { recursive: true });
     const settings = { tier: tier.name, filter: tier.filter, minerWorkers, suiteWorkers, latencyMs, stepMs, exitCode };
@@ -96,7 +98,7 @@ async function listTests(filter: TestFilter, minerUrl: string): Promise<number> 
   } catch {
     throw new Error(`Playwright could not list the tests (exit code ${exitCode}): run \`npx playwright test --list\` to see why.`);
   }
-  if (mentionsNoTests(report)) return 0;
+  if (mentionsNoTests(report.errors.map((error) => error.message ?? ''))) return 0;
   if (exitCode !== 0)
     throw new Error(
       `Playwright could not list the tests: ${report.errors.map((error) => (error.message ?? '').split('\n')[0]).join('; ')}`,
@@ -104,11 +106,11 @@ async function listTests(filter: TestFilter, minerUrl: string): Promise<number> 
   return countListed(report);
 }
 
-/** Edits and steps from the miner's own GET /jobs, busy time from its activity log, tests from the report. */
-async function measure(minerUrl: string, report: JSONReport, startedMs: number, endedMs: number) {
+/** Edits and steps from the miner's own GET /jobs, busy time from its activity log, tests from their outcomes. */
+async function measure(minerUrl: string, outcomes: RunOutcomes, startedMs: number, endedMs: number) {
   const activity = ActivityReportSchema.parse(await getJson(minerUrl, '/reference/activity'));
   const records = JobListingSchema.parse(await getJson(minerUrl, '/jobs?job_type=edit')).edit_jobs ?? [];
-  const tests = countTests(report);
+  const tests = countTests(outcomes.tests);
   const { steps, ...cost } = stepCost(records);
   const setup = records.filter((record) => record.id.startsWith(SETUP_JOB_PREFIX));
   return {
@@ -121,6 +123,7 @@ async function measure(minerUrl: string, report: JSONReport, startedMs: number, 
     ...cost,
     tests,
     ...busyAndIdle(activity, startedMs, endedMs, tests.minerRequests),
+    timeline: timeline(activity, outcomes.tests, startedMs),
   };
 }
 
@@ -130,15 +133,15 @@ async function getJson(minerUrl: string, route: string): Promise<unknown> {
   return response.json();
 }
 
-function mentionsNoTests(report: JSONReport): boolean {
-  return report.errors.some((error) => /No tests found/.test(error.message ?? ''));
+function mentionsNoTests(errors: string[]): boolean {
+  return errors.some((message) => /No tests found/.test(message));
 }
 
-function readReport(file: string): JSONReport {
+function readOutcomes(file: string): RunOutcomes {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as JSONReport;
+    return JSON.parse(readFileSync(file, 'utf8')) as RunOutcomes;
   } catch (error) {
-    throw new Error(`Playwright wrote no JSON report at ${file} (${(error as Error).message}); its own output above says why.`, {
+    throw new Error(`Playwright's run wrote no outcomes at ${file} (${(error as Error).message}); its own output above says why.`, {
       cause: error,
     });
   }
@@ -220,7 +223,8 @@ function printTable(results: TierResult[], { minerWorkers, latencyMs, stepMs }: 
     console.log(
       [
         `[bench] ${result.tier.name}: the suite counted ${spentEdits + setupJobs.editJobs} edits and ${spentSteps + setupJobs.steps} steps (${setupJobs.editJobs} and ${setupJobs.steps} of them at setup), ${suiteAgrees ? 'as' : 'but'} the miner's GET /jobs lists ${result.editJobs} and ${result.steps}`,
-        `[bench] ${result.tier.name}: idle ${seconds(idle.beforeFirstJobMs)} before the first job, ${seconds(idle.betweenJobsMs)} between jobs (largest ${seconds(idle.largestGapMs)}), ${seconds(idle.afterLastJobMs)} after the last; ${result.overheadPerJobMs} ms overhead and ${result.minerRequestsPerJob} HTTP calls per edit job`,
+        `[bench] ${result.tier.name}: idle ${seconds(idle.beforeFirstJobMs)} before the first job, ${seconds(idle.betweenJobsMs)} between jobs (largest ${seconds(idle.largestGapMs)}), ${seconds(idle.afterLastJobMs)} after the last${result.unfinishedAtExit ? ` (${result.unfinishedAtExit} jobs still queued or running at the exit, busy only until it)` : ''}; ${result.overheadPerJobMs} ms overhead and ${result.minerRequestsPerJob} HTTP calls per edit job`,
+        `[bench] ${result.tier.name}: ${describeWall(result)}`,
         ...(disagree
           ? [
               `[bench] ${result.tier.name}: the activity log counts ${activityLog.editJobs} edits and ${activityLog.steps} steps (reused job ids replace records in /jobs)`,
@@ -230,6 +234,16 @@ function printTable(results: TierResult[], { minerWorkers, latencyMs, stepMs }: 
       ].join('\n'),
     );
   }
+}
+
+/** What the wall holds besides the tests: Playwright's start before the first test, its end after the last. */
+function describeWall({ wallMs, timeline }: Measures): string {
+  const { tests } = timeline;
+  const span =
+    tests.length === 0
+      ? 'no test ran'
+      : `its first test began at ${seconds(Math.min(...tests.map((test) => test.startedMs)))} (node and Playwright starting, global setup with its callback-path job, the workers starting) and its last test ended ${seconds(wallMs - Math.max(...tests.map((test) => test.endedMs)))} before its exit`;
+  return `wall is the suite's process from its start to its exit, ${seconds(wallMs)}: ${span}`;
 }
 
 function seconds(ms: number): string {

@@ -1,35 +1,29 @@
 import type { JSONReport, JSONReportSuite } from '@playwright/test/reporter';
 import { parseIsoTimestamp, type JobRecord } from '../protocol/edit-job.ts';
-import type { ActivityReport } from '../reference-miner/activity-log.ts';
+import { busyMs, type ActivityReport } from '../reference-miner/activity-log.ts';
 import { MINER_REQUESTS, parseCost, SPENT_EDITS } from '../lib/report-annotations.ts';
+import type { TestOutcome } from './outcome-reporter.ts';
 
 /** Test outcomes, HTTP calls to the miner, and the edits and steps the suite itself counted as spent. */
 export type TestCounts = { passed: number; failed: number; skipped: number; minerRequests: number; spentEdits: number; spentSteps: number };
 
-/** Test outcomes and the HTTP calls to the miner that each test annotated, from Playwright's JSON report. */
-export function countTests(report: JSONReport): TestCounts {
+/** Test outcomes and the HTTP calls to the miner that each test annotated, from the bench's outcome reporter. */
+export function countTests(outcomes: TestOutcome[]): TestCounts {
   const tests: TestCounts = { passed: 0, failed: 0, skipped: 0, minerRequests: 0, spentEdits: 0, spentSteps: 0 };
-  const visit = (suite: JSONReportSuite) => {
-    for (const spec of suite.specs)
-      for (const test of spec.tests) {
-        if (test.status === 'skipped') tests.skipped++;
-        else if (test.status === 'expected') tests.passed++;
-        else tests.failed++;
-        // The last result's annotations: a spent count written once per run of the test.
-        const annotations = test.results.at(-1)?.annotations ?? test.annotations;
-        for (const annotation of annotations) {
-          if (annotation.type === MINER_REQUESTS) tests.minerRequests += Number(annotation.description);
-          if (annotation.type === SPENT_EDITS) {
-            const cost = parseCost(annotation.description);
-            const steps = [...cost.own, ...cost.shared.values()];
-            tests.spentEdits += steps.length;
-            tests.spentSteps += steps.reduce((sum, n) => sum + n, 0);
-          }
-        }
+  for (const test of outcomes) {
+    if (test.outcome === 'skipped') tests.skipped++;
+    else if (test.outcome === 'expected') tests.passed++;
+    else tests.failed++;
+    for (const annotation of test.annotations) {
+      if (annotation.type === MINER_REQUESTS) tests.minerRequests += Number(annotation.description);
+      if (annotation.type === SPENT_EDITS) {
+        const cost = parseCost(annotation.description);
+        const steps = [...cost.own, ...cost.shared.values()];
+        tests.spentEdits += steps.length;
+        tests.spentSteps += steps.reduce((sum, n) => sum + n, 0);
       }
-    for (const child of suite.suites ?? []) visit(child);
-  };
-  for (const suite of report.suites) visit(suite);
+    }
+  }
   return tests;
 }
 
@@ -79,33 +73,43 @@ function fitLine(points: [number, number][]): { fixedMs: number; perStepMs: numb
   return { fixedMs: round(meanY - perStepMs * meanX, 1), perStepMs: round(perStepMs, 2) };
 }
 
-/** Busy time against wall time, and where the miner idled: before the first job, between jobs, after the last. */
+/**
+ * Busy time against wall time, and where the miner idled: before the first job, between jobs, after the last.
+ * Only work inside the wall counts: a job the suite left queued or running (its tests do not wait for every
+ * job they submit) counts up to the suite's exit, not after it.
+ */
 export function busyAndIdle(activity: ActivityReport, startedMs: number, endedMs: number, minerRequests: number) {
   const { jobs, workers } = activity;
-  const busyMs = activity.busy_ms;
   const wallMs = endedMs - startedMs;
-  const ran = jobs.filter((job) => job.started_ms !== null && job.ended_ms !== null);
-  const intervalsOf = (worker: number) => ran.filter((job) => job.worker === worker).sort((a, b) => a.started_ms! - b.started_ms!);
+  const ran = jobs.flatMap((job) =>
+    job.worker !== null && job.started_ms !== null && job.started_ms < endedMs
+      ? [{ worker: job.worker, started_ms: job.started_ms, ended_ms: Math.min(job.ended_ms ?? endedMs, endedMs) }]
+      : [],
+  );
+  const busy = busyMs(ran, endedMs);
+  const intervalsOf = (worker: number) => ran.filter((job) => job.worker === worker).sort((a, b) => a.started_ms - b.started_ms);
   const workerIds = [...Array(workers).keys()];
   const gaps = workerIds.flatMap((worker) => {
     const intervals = intervalsOf(worker);
-    return intervals.slice(1).map((job, i) => Math.max(0, job.started_ms! - intervals[i]!.ended_ms!));
+    return intervals.slice(1).map((job, i) => Math.max(0, job.started_ms - intervals[i]!.ended_ms));
   });
   const capacityMs = wallMs * workers;
   return {
-    busyMs,
+    busyMs: busy,
     wallMs,
     /** Wall time × miner workers over busy time: 1 when the miner never idles. */
-    wallOverBusy: busyMs > 0 ? round(capacityMs / busyMs) : null,
-    busyShare: round(busyMs / capacityMs),
-    perWorkerBusyMs: workerIds.map((worker) => intervalsOf(worker).reduce((sum, job) => sum + job.ended_ms! - job.started_ms!, 0)),
+    wallOverBusy: busy > 0 ? round(capacityMs / busy) : null,
+    busyShare: round(busy / capacityMs),
+    perWorkerBusyMs: workerIds.map((worker) => busyMs(intervalsOf(worker), endedMs)),
+    /** Jobs still queued or running when the suite exited: their time after the exit is not busy time. */
+    unfinishedAtExit: jobs.filter((job) => job.ended_ms === null || job.ended_ms > endedMs).length,
     idle: {
-      beforeFirstJobMs: ran.length ? Math.min(...ran.map((job) => job.started_ms!)) - startedMs : wallMs,
+      beforeFirstJobMs: ran.length ? Math.min(...ran.map((job) => job.started_ms)) - startedMs : wallMs,
       betweenJobsMs: gaps.reduce((sum, gap) => sum + gap, 0),
       largestGapMs: Math.max(0, ...gaps),
-      afterLastJobMs: ran.length ? endedMs - Math.max(...ran.map((job) => job.ended_ms!)) : 0,
+      afterLastJobMs: ran.length ? endedMs - Math.max(...ran.map((job) => job.ended_ms)) : 0,
     },
-    overheadPerJobMs: round((capacityMs - busyMs) / Math.max(1, jobs.length)),
+    overheadPerJobMs: round((capacityMs - busy) / Math.max(1, jobs.length)),
     minerRequestsPerJob: round(minerRequests / Math.max(1, jobs.length)),
   };
 }
@@ -113,4 +117,29 @@ export function busyAndIdle(activity: ActivityReport, startedMs: number, endedMs
 export function round(value: number, digits = 3): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
+}
+
+/**
+ * When each job and each test ran, in ms since the suite's process started: where the idle is. Jobs carry
+ * the miner worker that ran them; tests the Playwright worker slot.
+ */
+export function timeline(activity: ActivityReport, tests: TestOutcome[], startedMs: number) {
+  const since = (ms: number | null) => (ms === null ? null : ms - startedMs);
+  return {
+    jobs: activity.jobs
+      .map((job) => ({
+        id: job.id,
+        worker: job.worker,
+        steps: job.steps,
+        queuedMs: since(job.queued_ms),
+        startedMs: since(job.started_ms),
+        endedMs: since(job.ended_ms),
+      }))
+      .sort((a, b) => a.queuedMs! - b.queuedMs!),
+    tests: tests
+      .flatMap(({ title, run }) =>
+        run ? [{ title, worker: run.parallelIndex, startedMs: run.startedMs - startedMs, endedMs: run.endedMs - startedMs }] : [],
+      )
+      .sort((a, b) => a.startedMs - b.startedMs),
+  };
 }
