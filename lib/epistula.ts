@@ -1,9 +1,18 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
-import { hexToU8a, isHex, stringToU8a, u8aToHex } from '@polkadot/util';
-import { cryptoWaitReady, decodeAddress, keyExtractSuri, mnemonicValidate, signatureVerify } from '@polkadot/util-crypto';
 import { EPISTULA_HEADERS, EPISTULA_REFUSALS, EPISTULA_SCHEME, type EpistulaRefusal } from '../protocol/epistula.ts';
+
+// @polkadot loads some 330 modules (0.6 s of CPU): only a process that signs or verifies pays for them,
+// not every run's main process and workers.
+async function polkadot() {
+  const [{ Keyring }, util, utilCrypto] = await Promise.all([
+    import('@polkadot/keyring'),
+    import('@polkadot/util'),
+    import('@polkadot/util-crypto'),
+  ]);
+  await utilCrypto.cryptoWaitReady();
+  return { Keyring, ...util, ...utilCrypto };
+}
 
 // Epistula as the subnet's validators sign and its reverse proxy verifies: sr25519 over
 // `<sha256 hex of the body>.<uuid>.<timestamp ms>.<signed_for>`. Keys, SS58 and sr25519 come from @polkadot.
@@ -44,7 +53,7 @@ export function epistulaHeaders({
   timestampMs = Date.now(),
 }: EpistulaSigning): EpistulaHeaders {
   // as UTF-8 bytes, explicitly: @polkadot reads a string starting with 0x as hex
-  const signature = u8aToHex(signer.sign(stringToU8a(epistulaMessage(body, uuid, timestampMs, signedFor))));
+  const signature = `0x${Buffer.from(signer.sign(Buffer.from(epistulaMessage(body, uuid, timestampMs, signedFor), 'utf8'))).toString('hex')}`;
   return {
     [EPISTULA_HEADERS.authorization]: `${EPISTULA_SCHEME} ${signature}`,
     [EPISTULA_HEADERS.signature]: signature,
@@ -81,7 +90,7 @@ function describeSecret(phrase: string): string {
  * each optionally followed by `/soft` or `//hard` derivations and `///password` (as subkey reads them).
  */
 export async function signerFromUri(uri: string): Promise<KeyringPair> {
-  await cryptoWaitReady();
+  const { Keyring, isHex, keyExtractSuri, mnemonicValidate } = await polkadot();
   const trimmed = uri.trim();
   // keyring reads a bare word or a short hex as a raw seed; validators' keys are none of those, so refuse them here
   let phrase = '';
@@ -108,18 +117,37 @@ export async function signerFromUri(uri: string): Promise<KeyringPair> {
 
 /** A key nobody else holds, for requests the proxy must not know: a stranger sender, another miner. */
 export async function freshKey(): Promise<KeyringPair> {
-  await cryptoWaitReady();
+  const { Keyring } = await polkadot();
   return new Keyring({ type: 'sr25519', ss58Format: SS58_FORMAT }).addFromSeed(randomBytes(32));
 }
 
-/** True for an SS58 address with a valid checksum, as Epistula-Signed-By and -For carry. */
+const BASE58_ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+
+/**
+ * True for the SS58 address of a 32-byte account with a valid checksum, as Epistula-Signed-By and -For carry:
+ * base58 of prefix (one byte, or two from 64 on), public key and the first two bytes of blake2b-512("SS58PRE" ‖ both).
+ * Checked here rather than by @polkadot, which settings would otherwise load in every process.
+ */
 export function isSs58Address(text: string): boolean {
-  try {
-    decodeAddress(text);
-    return !isHex(text); // decodeAddress also takes a raw hex public key, which no hotkey setting holds
-  } catch {
-    return false;
+  const bytes = base58Decode(text);
+  if (!bytes || bytes.length < 35) return false;
+  const prefixLength = bytes[0]! < 64 ? 1 : bytes[0]! < 128 ? 2 : 0;
+  if (!prefixLength || bytes.length !== prefixLength + 32 + 2) return false;
+  const checked = bytes.subarray(0, bytes.length - 2);
+  const checksum = createHash('blake2b512').update('SS58PRE').update(checked).digest();
+  return checksum[0] === bytes.at(-2) && checksum[1] === bytes.at(-1);
+}
+
+function base58Decode(text: string): Buffer | undefined {
+  let value = 0n;
+  for (const char of text) {
+    const digit = BASE58_ALPHABET.indexOf(char);
+    if (digit < 0) return undefined;
+    value = value * 58n + BigInt(digit);
   }
+  const hex = value === 0n ? '' : value.toString(16);
+  const leadingZeros = /^1*/.exec(text)![0].length;
+  return Buffer.concat([Buffer.alloc(leadingZeros), Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex')]);
 }
 
 /** Header values as node:http and fetch hand them over: any case, possibly repeated. */
@@ -184,6 +212,7 @@ export async function verifyEpistula(
   if (!/^[+-]?\d+$/.test(timestamp)) return refuse(EPISTULA_REFUSALS.timestampInvalid);
   const timestampMs = Number(timestamp);
   if (!skip.has('staleness') && timestampMs + rules.allowedDeltaMs < nowMs) return refuse(EPISTULA_REFUSALS.stale);
+  const { decodeAddress, hexToU8a, isHex, signatureVerify, stringToU8a } = await polkadot();
   try {
     decodeAddress(signedBy);
   } catch {
@@ -191,7 +220,6 @@ export async function verifyEpistula(
   }
   if (!isHex(signature)) return refuse(EPISTULA_REFUSALS.signatureNotHex);
 
-  await cryptoWaitReady();
   const message = epistulaMessage(body, uuid, timestampMs, signedFor);
   let verified: boolean;
   try {

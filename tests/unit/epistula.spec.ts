@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { hexToU8a, u8aToHex } from '@polkadot/util';
-import { cryptoWaitReady, decodeAddress, signatureVerify } from '@polkadot/util-crypto';
+import { cryptoWaitReady, decodeAddress, encodeAddress, signatureVerify } from '@polkadot/util-crypto';
 import {
   epistulaHeaders,
   epistulaMessage,
@@ -218,4 +218,26 @@ test('an SS58 hotkey is told from a broken checksum, a raw public key and a word
   const [one, two] = [await freshKey(), await freshKey()];
   expect(isSs58Address(one.address)).toBe(true);
   expect(one.address).not.toBe(two.address);
+});
+
+test('the SS58 check agrees with @polkadot across networks, one- and two-byte prefixes and every flipped character', async () => {
+  const publicKey = (await freshKey()).publicKey;
+  for (const prefix of [0, 2, 42, 63, 64, 255, 16383]) {
+    const address = encodeAddress(publicKey, prefix);
+    expect(isSs58Address(address), `${address} (prefix ${prefix})`).toBe(true);
+    const flipped = [...address.slice(1)].map(
+      (char, i) => `${address[0]}${address.slice(1, i + 1)}${char === 'z' ? 'y' : 'z'}${address.slice(i + 2)}`,
+    );
+    const polkadotAccepts = (text: string) => {
+      try {
+        return decodeAddress(text).length === 32;
+      } catch {
+        return false;
+      }
+    };
+    expect(
+      flipped.filter((text) => isSs58Address(text) !== polkadotAccepts(text)),
+      `flips of ${address} judged otherwise`,
+    ).toEqual([]);
+  }
 });
