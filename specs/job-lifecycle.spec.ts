@@ -74,10 +74,11 @@ test(
   'the result of an unfinished job is refused: 400 (seed protocol) or 404 (later revision)',
   { tag: '@unfinished-result', annotation: plannedEdits(10, 10, 10) },
   async ({ miner }) => {
-    const last = await submitBehindOthers(miner, await largeInput());
+    const { last, jobsEnded } = await submitBehindOthers(miner, await largeInput());
     const before = await miner.status(last.job_id);
     const answer = await miner.getAnswer(`/edit/result/${last.job_id}`);
     const after = await miner.status(last.job_id);
+    await jobsEnded();
     test.skip(
       before.status === 'completed' || after.status === 'completed',
       'the job finished before its result could be asked unfinished',
@@ -100,21 +101,26 @@ test(
   { tag: '@duplicate-job-id', annotation: plannedEdits(10, 10, 10) },
   async ({ miner, revision }) => {
     test.skip(!revision.imageUrl, 'the seed revision edits on its event loop, so a second submission waits until the first job ended');
-    const last = await submitBehindOthers(miner, await largeInput());
+    const { last, jobsEnded } = await submitBehindOthers(miner, await largeInput());
     const before = await miner.status(last.job_id);
     const answer = await miner.post(last);
+    await jobsEnded();
     test.skip(before.status === 'completed', 'the job finished before it could be submitted again');
     expect(answer).toBeRefused(409);
   },
 );
 
-/** Two large jobs, then one more: the last waits behind the others (two workers at most), so it stays unfinished a while. */
+/**
+ * Two large jobs, then one more: the last waits behind the others (two workers at most), so it stays unfinished
+ * a while. `jobsEnded` waits for all three: a test leaves no job of its own on the miner's GPU when it ends.
+ */
 async function submitBehindOthers(miner: MinerClient, large: InputImage) {
   const ahead = [81, 82].map((seed) => miner.requestBody({ seed, image_b64: large.b64, callback_url: undefined }));
   await Promise.all(ahead.map((request) => miner.submit(request)));
   const last = miner.requestBody({ seed: 85, callback_url: undefined });
   await miner.submit(last);
-  return last;
+  const jobsEnded = () => Promise.all([...ahead, last].map((request) => miner.waitForEnd(request.job_id)));
+  return { last, jobsEnded };
 }
 
 async function largeInput(): Promise<InputImage> {
