@@ -75,8 +75,8 @@ function fitLine(points: [number, number][]): { fixedMs: number; perStepMs: numb
 
 /**
  * Busy time against wall time, and where the miner idled: before the first job, between jobs, after the last.
- * Only work inside the wall counts: a job the suite left queued or running (its tests do not wait for every
- * job they submit) counts up to the suite's exit, not after it.
+ * Only work inside the wall counts: a job still queued or running when the suite exits counts up to the
+ * exit, not after it, and is named in `unfinishedAtExit`.
  */
 export function busyAndIdle(activity: ActivityReport, startedMs: number, endedMs: number, minerRequests: number) {
   const { jobs, workers } = activity;

@@ -2,6 +2,10 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { EPISTULA_HEADERS, EPISTULA_REFUSALS, EPISTULA_SCHEME, type EpistulaRefusal } from '../protocol/epistula.ts';
 
+// Epistula as the subnet's validators sign and its reverse proxy verifies: sr25519 over
+// `<sha256 hex of the body>.<uuid>.<timestamp ms>.<signed_for>`. Keys, sr25519 and the proxy's sender check come from
+// @polkadot; the settings' SS58 check (isSs58Address) is read directly, below.
+
 // @polkadot loads some 330 modules (0.6 s of CPU): only a process that signs or verifies pays for them,
 // not every run's main process and workers.
 async function polkadot() {
@@ -13,9 +17,6 @@ async function polkadot() {
   await utilCrypto.cryptoWaitReady();
   return { Keyring, ...util, ...utilCrypto };
 }
-
-// Epistula as the subnet's validators sign and its reverse proxy verifies: sr25519 over
-// `<sha256 hex of the body>.<uuid>.<timestamp ms>.<signed_for>`. Keys, SS58 and sr25519 come from @polkadot.
 
 export type { KeyringPair } from '@polkadot/keyring/types';
 
