@@ -22,7 +22,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['specs/**/*.ts', 'advisory/**/*.ts', 'proxy/**/*.ts', 'over-time/**/*.ts', 'tests/**/*.spec.ts'],
+    files: ['specs/**/*.ts', 'advisory/**/*.ts', 'proxy/**/*.ts', 'tests/**/*.spec.ts'],
     ...playwright.configs['flat/recommended'],
     rules: {
       ...playwright.configs['flat/recommended'].rules,

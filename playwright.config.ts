@@ -20,8 +20,6 @@ const projectsOf = (minerUrl: string) => {
   const conformance = fleet ? address : 'conformance';
   return [
     { name: conformance, testDir: 'specs', use: { minerUrl }, ...(fleet ? { workers: workersPerMiner } : {}) },
-    // Reads the edit times the conformance project's jobs recorded, so it runs once that project has.
-    { name: fleet ? `over time ${address}` : 'miner over time', testDir: 'over-time', dependencies: [conformance], use: { minerUrl } },
     // Findings validators do not punish: outside the default run, asked for with ASYNC_ADVISORY=true.
     ...(settings.ASYNC_ADVISORY ? [{ name: fleet ? `advisory ${address}` : 'advisory', testDir: 'advisory', use: { minerUrl } }] : []),
   ];
@@ -40,7 +38,8 @@ export default defineConfig<MinerUnderTest>({
   globalSetup: './global-setup.ts',
   // Every test is its own unit of work, handed out in file order (alphabetical) then test order: the files whose
   // tests wait on one job before submitting the next (budget-and-replay, callback-secret) sort before the rest,
-  // so the run ends on tests that submit their jobs at once and the miner's queue stays full to the end.
+  // so the run ends on tests that submit their jobs at once and the miner's queue stays full to the end; the
+  // miner-over-time check (wear-over-time) sorts last, as it judges the jobs of every other test.
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0, // a flaky spec is a bug to find, not to retry

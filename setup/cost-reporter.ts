@@ -51,7 +51,7 @@ export default class CostReporter implements Reporter {
       if (plan && test.expectedStatus !== 'skipped') this.projectOf(test).planned.push(parseCost(plan.description));
     }
     for (const [project, { planned, minerUrl }] of this.projects) {
-      if (!totalOf(addCosts(planned)).edits) continue; // a project that edits nothing (the miner over time) has no price
+      if (!totalOf(addCosts(planned)).edits) continue; // a project that edits nothing has no price
       const setup = this.setupEditsOf(project, minerUrl);
       const plan = totalOf({
         own: [...setup, ...planned.flatMap((cost) => cost.own), ...sharedEdits(planned, config.workers)],
@@ -104,13 +104,13 @@ export default class CostReporter implements Reporter {
     return cost;
   }
 
-  // Projects that edit nothing (the miner-over-time check) do not make a run a fleet.
   /** Setup's edits belong to the first project that tests their miner, so a miner's bill counts them once. */
   private setupEditsOf(project: string, minerUrl: string | undefined): number[] {
     const first = [...this.projects].find(([, cost]) => cost.minerUrl === minerUrl)?.[0];
     return minerUrl && first === project ? (setupEdits()[minerUrl] ?? []) : [];
   }
 
+  /** Lines name their project only when more than one project edits: the proxy and advisory projects, or a fleet. */
   private named(project: string): string {
     const editing = [...this.projects.values()].filter(({ planned, spent }) =>
       [...planned, ...spent].some((c) => c.own.length || c.shared.size),

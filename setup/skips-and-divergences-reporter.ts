@@ -15,7 +15,7 @@ export default class RunSummaryReporter implements Reporter {
   private fleet = false;
 
   onBegin(config: FullConfig): void {
-    // A fleet is more than one miner, whatever projects (advisory, over time, proxy) test each.
+    // A fleet is more than one miner, whatever projects (advisory, proxy) test each.
     this.fleet = new Set(config.projects.map((p) => (p.use as { minerUrl?: string }).minerUrl).filter(Boolean)).size > 1;
   }
 

@@ -16,7 +16,7 @@ export type FaultCase = {
   miner?: MinerOverrides;
   /** Suite settings for this run. */
   env?: Record<string, string>;
-  /** The rule judges a whole run (Playwright runs a project's dependencies in full, whatever --grep says). */
+  /** The rule judges the jobs of a whole run: the row runs every test, not its rule alone. */
   wholeRun?: boolean;
 };
 
@@ -311,7 +311,7 @@ export const FAULT_CASES: FaultCase[] = [
   },
   { fault: 'junk-field-500', rule: '@wrong-types', because: /the request refused with 422[\s\S]*Received: 500/ },
   { fault: 'junk-field-500', rule: '@fuzz-no-5xx', because: /5xx answers among \d+ generated bodies[\s\S]*as a nested object: 500/ },
-  // The miner over time, judged after the whole conformance project from the edit times of its jobs.
+  // The miner over time, judged last from the edit times of every other test's jobs.
   {
     fault: 'slows-with-jobs',
     rule: '@steady-edit-time',

@@ -92,7 +92,7 @@ for (const faultCase of [...FAULT_CASES, ...ADVISORY_CASES]) {
       runSuite({
         env: { ASYNC_MINER_URL: minerUrl, ...env, ...(advisory ? ADVISORY_RUN.env : {}) },
         timeoutMs: childTimeoutMs,
-        args: [...(advisory ? ADVISORY_RUN.args : []), '--grep', `${rule}\\b`],
+        args: [...(advisory ? ADVISORY_RUN.args : []), ...(wholeRun ? [] : ['--grep', `${rule}\\b`])],
       }),
     );
     expectCaught(run, faultCase.rule, caseName(faultCase), because);
