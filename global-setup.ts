@@ -12,7 +12,7 @@ import { OperatorError, toOperatorError } from './setup/operator-error.ts';
 import { REFERENCE_MINER_FLAG, referenceMinerOutputDir } from './setup/reference-miner-target.ts';
 import { minerTargets, readSettings, SECRET_SETTINGS, type Settings } from './setup/settings.ts';
 import { PROXY_NOT_ASKED, PROXY_PROJECT, prepareProxy, publishProxyContext, type PreparedProxy } from './setup/proxy-target.ts';
-import { checkSampleImage } from './setup/sample-image-check.ts';
+import { prepareSampleInput } from './setup/sample-input.ts';
 import { describeProtocol, readEditRequestFields } from './setup/protocol-revision.ts';
 import { publishSuiteContexts, type SuiteContext } from './setup/suite-context.ts';
 
@@ -55,7 +55,7 @@ function removeBundledMinerOutput(): void {
 async function prepareRun(runStateDir: string, config: FullConfig, stops: (() => Promise<void>)[]): Promise<void> {
   const settings = readSettings();
   const targets = minerTargets(settings);
-  await checkSampleImage(settings.ASYNC_SAMPLE_IMAGE);
+  await prepareSampleInput(settings.ASYNC_SAMPLE_IMAGE, runStateDir);
   const api = await request.newContext();
   try {
     const prepared: PreparedMiner[] = [];
