@@ -113,11 +113,12 @@ test(
 /**
  * Two large jobs, then one more: the last waits behind the others (two workers at most), so it stays unfinished
  * a while. `jobsEnded` waits for all three: a test leaves no job of its own on the miner's GPU when it ends.
+ * Each calls back as a validator's job does, so its end is seen the moment its callback comes.
  */
 async function submitBehindOthers(miner: MinerClient, large: InputImage) {
-  const ahead = [81, 82].map((seed) => miner.requestBody({ seed, image_b64: large.b64, callback_url: undefined }));
+  const ahead = [81, 82].map((seed) => miner.requestBody({ seed, image_b64: large.b64 }));
   await Promise.all(ahead.map((request) => miner.submit(request)));
-  const last = miner.requestBody({ seed: 85, callback_url: undefined });
+  const last = miner.requestBody({ seed: 85 });
   await miner.submit(last);
   const jobsEnded = () => Promise.all([...ahead, last].map((request) => miner.waitForEnd(request.job_id)));
   return { last, jobsEnded };
