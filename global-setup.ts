@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { request, type APIRequestContext, type FullConfig } from '@playwright/test';
 import { resolveCallbackAddress, type CallbackAddress } from './setup/callback-address.ts';
-import { PROBE_STEPS, proveCallbackPath, type JobPace } from './setup/callback-path-check.ts';
+import { BASE_EDIT_LABELS, startBaseEdits } from './setup/base-edits.ts';
+import { PROBE_STEPS, proveCallbackPath, type ProbeOutcome } from './setup/callback-path-check.ts';
 import { recordSetupEdit } from './setup/cost-reporter.ts';
 import { checkCallbackPortFree } from './setup/callback-port-check.ts';
 import { checkExternalReceiver } from './setup/external-receiver-check.ts';
@@ -12,9 +13,9 @@ import { OperatorError, toOperatorError } from './setup/operator-error.ts';
 import { REFERENCE_MINER_FLAG, referenceMinerOutputDir } from './setup/reference-miner-target.ts';
 import { minerTargets, readSettings, SECRET_SETTINGS, type Settings } from './setup/settings.ts';
 import { PROXY_NOT_ASKED, PROXY_PROJECT, prepareProxy, publishProxyContext, type PreparedProxy } from './setup/proxy-target.ts';
-import { prepareSampleInput } from './setup/sample-input.ts';
+import { prepareSampleInput, readSampleInput } from './setup/sample-input.ts';
 import { describeProtocol, readEditRequestFields } from './setup/protocol-revision.ts';
-import { publishSuiteContexts, type SuiteContext } from './setup/suite-context.ts';
+import { publishSuiteContexts, type StartedEdit, type SuiteContext } from './setup/suite-context.ts';
 
 /**
  * Runs once: checks the miner is up with editing enabled, decides where it can reach the callback
@@ -65,13 +66,50 @@ async function prepareRun(runStateDir: string, config: FullConfig, stops: (() =>
     const callback = prepared[0]!.context.callback;
     if (callback.rule === 'external') await checkExternalReceiver(settings.ASYNC_CALLBACK_BASE_URL!);
     else if (callback.preferredPort) await checkCallbackPortFree(callback.bindHost, callback.preferredPort);
-    for (const { context } of prepared)
-      if (!context.skipReason) context.setupPace = await proveCallbackPathOf(api, settings, context, prepared.length > 1);
+    for (const { context } of prepared) {
+      if (context.skipReason) continue;
+      const probe = await proveCallbackPathOf(api, settings, context, prepared.length > 1);
+      context.setupPace = probe?.pace;
+      if (probe?.proven && context.callback.rule !== 'external' && testedDirectly(config, context.minerUrl))
+        context.startedEdits = await startBaseEditsOf(api, settings, context, stops, prepared.length > 1);
+    }
     describeRunInReport(config, prepared, settings, proxy);
     publishSuiteContexts(prepared.map(({ context }) => context));
   } finally {
     await api.dispose();
   }
+}
+
+/** A selected project edits on this miner itself (the proxy project reaches it only through the proxy). */
+function testedDirectly(config: FullConfig, minerUrl: string): boolean {
+  return config.filteredProjects.some(
+    (project) => project.name !== PROXY_PROJECT && (project.use as { minerUrl?: string }).minerUrl === minerUrl,
+  );
+}
+
+/** The base edit and its repeat, started now so the miner works while Playwright starts its workers. */
+async function startBaseEditsOf(
+  api: APIRequestContext,
+  settings: Settings,
+  context: SuiteContext,
+  stops: (() => Promise<void>)[],
+  fleet: boolean,
+): Promise<StartedEdit[]> {
+  const { started, stop } = await startBaseEdits(api, {
+    minerUrl: context.minerUrl,
+    callback: context.callback,
+    secret: settings.ASYNC_CALLBACK_SECRET,
+    sampleB64: readSampleInput(context.runStateDir).toString('base64'),
+    httpTimeoutMs: settings.ASYNC_HTTP_TIMEOUT_SECONDS * 1000,
+    runStateDir: context.runStateDir,
+  });
+  stops.push(stop);
+  for (const { name, request } of started) recordSetupEdit(context.minerUrl, request.num_inference_steps, name);
+  if (started.length)
+    console.log(
+      `[kontext-e2e] ${fleet ? `${context.minerUrl}: ` : ''}Started ${started.map(({ name }) => `"${BASE_EDIT_LABELS[name as keyof typeof BASE_EDIT_LABELS]}"`).join(' and ')} (${started.map(({ request }) => request.num_inference_steps).join(' + ')} steps), which every worker adopts: the miner edits while Playwright starts its workers.`,
+    );
+  return started;
 }
 
 /** The miner reaches the receiver before any test waits on it; only the miner's own record of a failed delivery stops the run. */
@@ -80,10 +118,10 @@ async function proveCallbackPathOf(
   settings: Settings,
   context: SuiteContext,
   fleet: boolean,
-): Promise<JobPace | undefined> {
+): Promise<ProbeOutcome | undefined> {
   const log = (line: string) => console.log(`[kontext-e2e] ${fleet ? `${context.minerUrl}: ` : ''}${line}`);
   try {
-    const pace = await proveCallbackPath(api, {
+    const outcome = await proveCallbackPath(api, {
       minerUrl: context.minerUrl,
       callback: context.callback,
       externalBaseUrl: settings.ASYNC_CALLBACK_BASE_URL,
@@ -94,7 +132,7 @@ async function proveCallbackPathOf(
       log,
     });
     recordSetupEdit(context.minerUrl, PROBE_STEPS);
-    return pace;
+    return outcome;
   } catch (error) {
     if (error instanceof OperatorError) throw error;
     // A miner that stops answering here is named by the first test, in the words the tests use: here only the gist.

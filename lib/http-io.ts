@@ -28,3 +28,8 @@ export async function readBody(request: IncomingMessage, limit: number): Promise
   }
   return Buffer.concat(chunks);
 }
+
+/** Request headers by lower-case name, repeated values joined by ", ". */
+export function headerFields(request: IncomingMessage): Record<string, string> {
+  return Object.fromEntries(Object.entries(request.headersDistinct).map(([name, values]) => [name, (values ?? []).join(', ')]));
+}

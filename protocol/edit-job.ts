@@ -17,6 +17,9 @@ export function parseIsoTimestamp(value: string): number {
 /** The steps the miner runs when a request leaves num_inference_steps out. */
 export const DEFAULT_STEPS = 28;
 
+/** What validators send: every edit the suite makes has this shape unless its rule is about steps or defaults. */
+export const VALIDATOR_SHAPE = { guidance_scale: 4.0, num_inference_steps: 10 } as const;
+
 /** The body of POST /edit. Unknown fields (such as `strength`) are stripped, as the miner ignores them. */
 export const EditRequestSchema = z.object({
   prompt: z.string(),

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIRequestContext } from '@playwright/test';
 import getPort from 'get-port';
 import { sampleImage } from '../lib/images/sample-image.ts';
+import { answerJson, headerFields } from '../lib/http-io.ts';
 import { parseJsonOrUndefined } from '../lib/wire-body.ts';
 import { formatSeconds } from '../lib/wait-until.ts';
 import { JobRecordSchema, parseIsoTimestamp, type CallbackDelivery, type JobRecord } from '../protocol/edit-job.ts';
@@ -14,8 +15,8 @@ import { OperatorError } from './operator-error.ts';
 const PROBE_SIZE = 64;
 export const PROBE_STEPS = 1;
 
-/** The job id of global setup's callback-path job begins with this: a bench tells it from the tests' jobs. */
-export const SETUP_JOB_PREFIX = 'e2e-setup-callback-';
+/** The job ids of global setup's jobs begin with this: a bench tells them from the tests' jobs. */
+export const SETUP_JOB_PREFIX = 'e2e-setup-';
 
 export type CallbackPathProbe = {
   minerUrl: string;
@@ -34,9 +35,12 @@ export type CallbackPathProbe = {
  * callback_url, and either the callback arrives or the job's record says why the miner could not deliver
  * it (its own error, such as "connect ECONNREFUSED 192.0.2.1:19660"), which stops the run in one sentence.
  */
-export async function proveCallbackPath(api: APIRequestContext, probe: CallbackPathProbe): Promise<JobPace | undefined> {
-  const jobId = `${SETUP_JOB_PREFIX}${randomUUID()}`;
-  const receiver = probe.callback.rule === 'external' ? undefined : await startProbeReceiver(probe.callback);
+export async function proveCallbackPath(api: APIRequestContext, probe: CallbackPathProbe): Promise<ProbeOutcome> {
+  const jobId = `${SETUP_JOB_PREFIX}callback-${randomUUID()}`;
+  const receiver =
+    probe.callback.rule === 'external'
+      ? undefined
+      : await startSetupReceiver(probe.callback, probe.callback.preferredPort ?? (await getPort({ host: probe.callback.bindHost })));
   const callbackUrl = receiver ? `${receiver.baseUrl}/callback/${jobId}` : `${probe.externalBaseUrl!.replace(/\/+$/, '')}/callback`;
   try {
     probe.log(
@@ -57,7 +61,8 @@ export async function proveCallbackPath(api: APIRequestContext, probe: CallbackP
       timeout: probe.httpTimeoutMs,
     });
     if (submitted.status() !== 200 && submitted.status() !== 202)
-      return void probe.log(
+      return notProven(
+        probe,
         `Callback path not proven: POST /edit answered ${submitted.status()} to the setup job; the tests will say why.`,
       );
     const seen: { record?: JobRecord } = {};
@@ -67,21 +72,22 @@ export async function proveCallbackPath(api: APIRequestContext, probe: CallbackP
     const pace = paceOf(seen.record);
     const took = formatSeconds(performance.now() - started);
     if (outcome === 'silent')
-      return void probe.log(
+      return notProven(
+        probe,
         `Callback path not proven: the setup job ${jobId} ended but no callback arrived within ${formatSeconds(probe.callbackTimeoutMs)} and its record names no delivery; callback tests will fail if the miner cannot reach ${callbackUrl}.`,
       );
     if (outcome === 'unfinished')
-      return void probe.log(`Callback path not proven: the setup job ${jobId} did not end within ${formatSeconds(probe.jobTimeoutMs)}.`);
+      return notProven(probe, `Callback path not proven: the setup job ${jobId} did not end within ${formatSeconds(probe.jobTimeoutMs)}.`);
     if (outcome === 'arrived' || (outcome.status === 'delivered' && !receiver)) {
       probe.log(
         `Callback path proven: the miner's callback reached ${receiver ? 'the receiver' : 'the external receiver'} ${took} after submission.`,
       );
-      return pace;
+      return { proven: true, pace };
     }
     if (outcome.status === 'failed' || outcome.status === 'error' || outcome.status === 'delivered')
       throw new OperatorError(undeliveredSentence(callbackUrl, outcome, probe.callback, !!receiver));
     probe.log(`Callback path not proven: the setup job's callback was recorded ${outcome.status}.`);
-    return pace;
+    return { proven: false, pace };
   } finally {
     await receiver?.close();
   }
@@ -107,6 +113,14 @@ export function undeliveredSentence(
 
 /** How long an edit of `steps` steps took on the miner, from its own record. */
 export type JobPace = { durationMs: number; steps: number };
+
+/** Whether the miner's callback reached the receiver, and the setup job's pace when its record gave one. */
+export type ProbeOutcome = { proven: boolean; pace?: JobPace };
+
+function notProven(probe: CallbackPathProbe, sentence: string): ProbeOutcome {
+  probe.log(sentence);
+  return { proven: false };
+}
 
 function paceOf(record: JobRecord | undefined): JobPace | undefined {
   if (!record?.started_at || !record.completed_at) return undefined;
@@ -146,16 +160,31 @@ async function readRecord(api: APIRequestContext, probe: CallbackPathProbe, jobI
   return record.success ? record.data : undefined;
 }
 
-/** A receiver that lives for the check only: any POST counts as the callback's arrival. */
-async function startProbeReceiver(callback: CallbackAddress) {
-  const port = callback.preferredPort ?? (await getPort({ host: callback.bindHost }));
+/** A callback as global setup's receiver took it, kept for the worker that judges its job. */
+export type StoredCallback = { method: string; path: string; headers: Record<string, string>; bodyBase64: string; receivedAtMs: number };
+
+// A callback carries one PNG of a megapixel or so; more than this is kept cut, as the workers' receivers cut it.
+const STORED_BODY_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * Global setup's receiver: any POST counts as a callback's arrival, answered 200 as a validator does; with `keep`,
+ * each callback is handed over whole, for jobs whose callbacks a test judges later.
+ */
+export async function startSetupReceiver(callback: CallbackAddress, port: number, keep?: (stored: StoredCallback) => void) {
   const state = { arrived: false };
   const server = createServer((request, response) => {
-    request.resume();
+    const receivedAtMs = performance.timeOrigin + performance.now();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (keep && size <= STORED_BODY_LIMIT) chunks.push(chunk);
+    });
     request.on('end', () => {
       if (request.method === 'POST') state.arrived = true;
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end('{"status":"success"}');
+      const bodyBase64 = Buffer.concat(chunks).toString('base64');
+      keep?.({ method: request.method ?? 'POST', path: request.url ?? '/', headers: headerFields(request), bodyBase64, receivedAtMs });
+      answerJson(response, 200, { status: 'success' });
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -22,15 +22,18 @@ type ProjectCost = { planned: EditCost[]; spent: EditCost[]; times: EditTime[]; 
 /** Global setup and the reporters share the runner's process: setup's own edits reach the bill this way. */
 const SETUP_EDITS_VARIABLE = 'KONTEXT_SETUP_EDITS';
 
-/** Global setup spent an edit of `steps` on the miner (the callback path's proof): it belongs on the bill. */
-export function recordSetupEdit(minerUrl: string, steps: number): void {
+/** An edit global setup made: the callback path's proof, or a shared edit (`shared`, its name) that no worker makes again. */
+type SetupEdit = { steps: number; shared?: string };
+
+/** Global setup spent an edit of `steps` on the miner: it belongs on the bill. */
+export function recordSetupEdit(minerUrl: string, steps: number, shared?: string): void {
   const edits = setupEdits();
-  edits[minerUrl] = [...(edits[minerUrl] ?? []), steps];
+  edits[minerUrl] = [...(edits[minerUrl] ?? []), { steps, shared }];
   process.env[SETUP_EDITS_VARIABLE] = JSON.stringify(edits);
 }
 
-function setupEdits(): Record<string, number[]> {
-  return JSON.parse(process.env[SETUP_EDITS_VARIABLE] ?? '{}') as Record<string, number[]>;
+function setupEdits(): Record<string, SetupEdit[]> {
+  return JSON.parse(process.env[SETUP_EDITS_VARIABLE] ?? '{}') as Record<string, SetupEdit[]>;
 }
 
 export default class CostReporter implements Reporter {
@@ -53,8 +56,10 @@ export default class CostReporter implements Reporter {
     for (const [project, { planned, minerUrl }] of this.projects) {
       if (!totalOf(addCosts(planned)).edits) continue; // a project that edits nothing has no price
       const setup = this.setupEditsOf(project, minerUrl);
+      // A shared edit global setup made is adopted by every worker; no worker makes it again.
+      const madeAtSetup = new Set(setupEdits()[minerUrl ?? '']?.flatMap((edit) => (edit.shared ? [edit.shared] : [])));
       const plan = totalOf({
-        own: [...setup, ...planned.flatMap((cost) => cost.own), ...sharedEdits(planned, config.workers)],
+        own: [...setup, ...planned.flatMap((cost) => cost.own), ...sharedEdits(planned, config.workers, madeAtSetup)],
         shared: new Map(),
       });
       const atSetup = setup.length ? `, ${setup.length} of them spent at setup` : '';
@@ -107,7 +112,7 @@ export default class CostReporter implements Reporter {
   /** Setup's edits belong to the first project that tests their miner, so a miner's bill counts them once. */
   private setupEditsOf(project: string, minerUrl: string | undefined): number[] {
     const first = [...this.projects].find(([, cost]) => cost.minerUrl === minerUrl)?.[0];
-    return minerUrl && first === project ? (setupEdits()[minerUrl] ?? []) : [];
+    return minerUrl && first === project ? (setupEdits()[minerUrl] ?? []).map((edit) => edit.steps) : [];
   }
 
   /** Lines name their project only when more than one project edits: the proxy and advisory projects, or a fleet. */
@@ -120,9 +125,11 @@ export default class CostReporter implements Reporter {
 }
 
 /** The steps of every shared edit as often as it can be made: once in each worker that runs a test needing it. */
-function sharedEdits(planned: EditCost[], workers: number): number[] {
+function sharedEdits(planned: EditCost[], workers: number, madeAtSetup: ReadonlySet<string>): number[] {
   const users = new Map<string, { steps: number; tests: number }>();
-  for (const cost of planned) for (const [name, steps] of cost.shared) users.set(name, { steps, tests: (users.get(name)?.tests ?? 0) + 1 });
+  for (const cost of planned)
+    for (const [name, steps] of cost.shared)
+      if (!madeAtSetup.has(name)) users.set(name, { steps, tests: (users.get(name)?.tests ?? 0) + 1 });
   return [...users.values()].flatMap(({ steps, tests }) => Array<number>(Math.min(tests, workers)).fill(steps));
 }
 
