@@ -66,7 +66,7 @@ export async function proveCallbackPath(api: APIRequestContext, probe: CallbackP
         `Callback path not proven: POST /edit answered ${submitted.status()} to the setup job; the tests will say why.`,
       );
     const seen: { record?: JobRecord } = {};
-    const outcome = await awaitDelivery(api, probe, jobId, () => receiver?.arrived ?? false, seen);
+    const outcome = await awaitDelivery(api, probe, jobId, receiver, seen);
     // The callback may come before the record was read as ended: read it once for the miner's pace.
     if (!seen.record?.completed_at) seen.record = await readRecord(api, probe, jobId).catch(() => seen.record);
     const pace = paceOf(seen.record);
@@ -135,22 +135,25 @@ async function awaitDelivery(
   api: APIRequestContext,
   probe: CallbackPathProbe,
   jobId: string,
-  arrived: () => boolean,
+  receiver: { arrived: boolean; arrival: Promise<void> } | undefined,
   seen: { record?: JobRecord },
 ): Promise<Outcome> {
   const jobDeadline = performance.now() + probe.jobTimeoutMs;
   let callbackDeadline: number | undefined;
   for (let pause = 20; ; pause = Math.min(pause * 2, 250)) {
-    if (arrived()) return 'arrived';
+    if (receiver?.arrived) return 'arrived';
     const record = await readRecord(api, probe, jobId);
     if (record) seen.record = record;
-    if (arrived()) return 'arrived';
+    if (receiver?.arrived) return 'arrived';
     if (record?.callback) return record.callback;
     const ended = record?.status === 'completed' || record?.status === 'failed';
     if (ended) callbackDeadline ??= performance.now() + probe.callbackTimeoutMs;
     if (callbackDeadline !== undefined && performance.now() > callbackDeadline) return 'silent';
     if (callbackDeadline === undefined && performance.now() > jobDeadline) return 'unfinished';
-    await new Promise((resolve) => setTimeout(resolve, pause));
+    // The callback ends the pause: its arrival is seen at once, not at the next read of the record.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, pause))), receiver?.arrival]);
+    clearTimeout(timer);
   }
 }
 
@@ -172,6 +175,8 @@ const STORED_BODY_LIMIT = 64 * 1024 * 1024;
  */
 export async function startSetupReceiver(callback: CallbackAddress, port: number, keep?: (stored: StoredCallback) => void) {
   const state = { arrived: false };
+  let arrived = () => {};
+  const arrival = new Promise<void>((resolve) => (arrived = resolve));
   const server = createServer((request, response) => {
     const receivedAtMs = performance.timeOrigin + performance.now();
     const chunks: Buffer[] = [];
@@ -181,7 +186,10 @@ export async function startSetupReceiver(callback: CallbackAddress, port: number
       if (keep && size <= STORED_BODY_LIMIT) chunks.push(chunk);
     });
     request.on('end', () => {
-      if (request.method === 'POST') state.arrived = true;
+      if (request.method === 'POST') {
+        state.arrived = true;
+        arrived();
+      }
       const bodyBase64 = Buffer.concat(chunks).toString('base64');
       keep?.({ method: request.method ?? 'POST', path: request.url ?? '/', headers: headerFields(request), bodyBase64, receivedAtMs });
       answerJson(response, 200, { status: 'success' });
@@ -197,6 +205,8 @@ export async function startSetupReceiver(callback: CallbackAddress, port: number
     get arrived() {
       return state.arrived;
     },
+    /** Settles when the first POST has come. */
+    arrival,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
