@@ -56,7 +56,10 @@ function removeBundledMinerOutput(): void {
 async function prepareRun(runStateDir: string, config: FullConfig, stops: (() => Promise<void>)[]): Promise<void> {
   const settings = readSettings();
   const targets = minerTargets(settings);
-  await prepareSampleInput(settings.ASYNC_SAMPLE_IMAGE, runStateDir);
+  // An operator's sample is checked before any job; the generated scene is painted while the setup job runs.
+  if (settings.ASYNC_SAMPLE_IMAGE) await prepareSampleInput(settings.ASYNC_SAMPLE_IMAGE, runStateDir);
+  let painting: Promise<void> | undefined;
+  const sample = () => (settings.ASYNC_SAMPLE_IMAGE ? Promise.resolve() : (painting ??= prepareSampleInput(undefined, runStateDir)));
   const api = await request.newContext();
   try {
     const prepared: PreparedMiner[] = [];
@@ -68,11 +71,14 @@ async function prepareRun(runStateDir: string, config: FullConfig, stops: (() =>
     else if (callback.preferredPort) await checkCallbackPortFree(callback.bindHost, callback.preferredPort);
     for (const { context } of prepared) {
       if (context.skipReason) continue;
-      const probe = await proveCallbackPathOf(api, settings, context, prepared.length > 1);
+      const probe = await proveCallbackPathOf(api, settings, context, prepared.length > 1, sample);
       context.setupPace = probe?.pace;
-      if (probe?.proven && context.callback.rule !== 'external' && testedDirectly(config, context.minerUrl))
+      if (probe?.proven && context.callback.rule !== 'external' && testedDirectly(config, context.minerUrl)) {
+        await sample();
         context.startedEdits = await startBaseEditsOf(api, settings, context, stops, prepared.length > 1);
+      }
     }
+    await sample();
     describeRunInReport(config, prepared, settings, proxy);
     publishSuiteContexts(prepared.map(({ context }) => context));
   } finally {
@@ -118,6 +124,7 @@ async function proveCallbackPathOf(
   settings: Settings,
   context: SuiteContext,
   fleet: boolean,
+  whileJobRuns: () => Promise<unknown>,
 ): Promise<ProbeOutcome | undefined> {
   const log = (line: string) => console.log(`[kontext-e2e] ${fleet ? `${context.minerUrl}: ` : ''}${line}`);
   try {
@@ -130,6 +137,7 @@ async function proveCallbackPathOf(
       callbackTimeoutMs: settings.ASYNC_CALLBACK_TIMEOUT_SECONDS * 1000,
       httpTimeoutMs: settings.ASYNC_HTTP_TIMEOUT_SECONDS * 1000,
       log,
+      whileJobRuns: async () => void (await whileJobRuns()),
     });
     recordSetupEdit(context.minerUrl, PROBE_STEPS);
     return outcome;
@@ -157,6 +165,9 @@ async function prepareMiner(
   runStateDir: string,
   fleet: boolean,
 ): Promise<PreparedMiner> {
+  // Where callbacks go (perhaps asking the docker CLI) is worked out while the miner answers the probes.
+  const callbackAddress = resolveCallbackAddress(settings, minerUrl);
+  callbackAddress.catch(() => {}); // a failed probe is said first; the address's own failure is awaited below
   let skipReason: string | undefined;
   let editRequestFields: string[] = [];
   let outputKeepsPreparedSize = false;
@@ -175,7 +186,7 @@ async function prepareMiner(
     skipReason = `Miner server unavailable at ${minerUrl} (ASYNC_SKIP_IF_MINER_UNAVAILABLE=true)`;
     console.log(`[kontext-e2e] ${skipReason}: every test is skipped.`);
   }
-  const callback = await resolveCallbackAddress(settings, minerUrl);
+  const callback = await callbackAddress;
   logTarget(minerUrl, process.env[REFERENCE_MINER_FLAG] === '1', callback);
   const protocol = skipReason ?? describeProtocol(editRequestFields);
   if (!skipReason) console.log(`[kontext-e2e] ${fleet ? `${minerUrl}: ` : ''}${protocol}`);

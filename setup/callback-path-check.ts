@@ -28,6 +28,8 @@ export type CallbackPathProbe = {
   callbackTimeoutMs: number;
   httpTimeoutMs: number;
   log: (line: string) => void;
+  /** Work for this process while the miner runs the setup job (painting the run's sample), awaited before the check ends. */
+  whileJobRuns?: () => Promise<void>;
 };
 
 /**
@@ -66,7 +68,8 @@ export async function proveCallbackPath(api: APIRequestContext, probe: CallbackP
         `Callback path not proven: POST /edit answered ${submitted.status()} to the setup job; the tests will say why.`,
       );
     const seen: { record?: JobRecord } = {};
-    const outcome = await awaitDelivery(api, probe, jobId, receiver, seen);
+    const sideWork = probe.whileJobRuns?.();
+    const outcome = await awaitDelivery(api, probe, jobId, receiver, seen).finally(() => sideWork);
     // The callback may come before the record was read as ended: read it once for the miner's pace.
     if (!seen.record?.completed_at) seen.record = await readRecord(api, probe, jobId).catch(() => seen.record);
     const pace = paceOf(seen.record);

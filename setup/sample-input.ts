@@ -8,7 +8,8 @@ import { toOperatorError } from './operator-error.ts';
 // here rather than in every worker) or the generated scene, whose pixels each worker would otherwise compute
 // again while the miner waits for its first job.
 
-const sampleFile = (runStateDir: string) => path.join(runStateDir, 'sample-input');
+/** Where the run's sample input is kept, for workers to read and report. */
+export const sampleInputFile = (runStateDir: string) => path.join(runStateDir, 'sample-input');
 
 export async function prepareSampleInput(samplePath: string | undefined, runStateDir: string): Promise<void> {
   const bytes = samplePath
@@ -16,9 +17,9 @@ export async function prepareSampleInput(samplePath: string | undefined, runStat
         throw toOperatorError(error);
       })
     : await sampleImage();
-  writeFileSync(sampleFile(runStateDir), bytes);
+  writeFileSync(sampleInputFile(runStateDir), bytes);
 }
 
 export function readSampleInput(runStateDir: string): Buffer {
-  return readFileSync(sampleFile(runStateDir));
+  return readFileSync(sampleInputFile(runStateDir));
 }
