@@ -124,7 +124,7 @@ async function proveCallbackPathOf(
   settings: Settings,
   context: SuiteContext,
   fleet: boolean,
-  whileJobRuns: () => Promise<unknown>,
+  whileJobRuns: () => Promise<void>,
 ): Promise<ProbeOutcome | undefined> {
   const log = (line: string) => console.log(`[kontext-e2e] ${fleet ? `${context.minerUrl}: ` : ''}${line}`);
   try {
@@ -137,7 +137,7 @@ async function proveCallbackPathOf(
       callbackTimeoutMs: settings.ASYNC_CALLBACK_TIMEOUT_SECONDS * 1000,
       httpTimeoutMs: settings.ASYNC_HTTP_TIMEOUT_SECONDS * 1000,
       log,
-      whileJobRuns: async () => void (await whileJobRuns()),
+      whileJobRuns,
     });
     recordSetupEdit(context.minerUrl, PROBE_STEPS);
     return outcome;
