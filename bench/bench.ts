@@ -223,7 +223,7 @@ function printTable(results: TierResult[], { minerWorkers, latencyMs, stepMs }: 
     console.log(
       [
         `[bench] ${result.tier.name}: the suite counted ${spentEdits + setupJobs.editJobs} edits and ${spentSteps + setupJobs.steps} steps (${setupJobs.editJobs} and ${setupJobs.steps} of them at setup), ${suiteAgrees ? 'as' : 'but'} the miner's GET /jobs lists ${result.editJobs} and ${result.steps}`,
-        `[bench] ${result.tier.name}: idle ${seconds(idle.beforeFirstJobMs)} before the first job, ${seconds(idle.betweenJobsMs)} between jobs (largest ${seconds(idle.largestGapMs)}), ${seconds(idle.afterLastJobMs)} after the last${result.unfinishedAtExit ? ` (${result.unfinishedAtExit} jobs still queued or running at the exit, busy only until it)` : ''}; ${result.overheadPerJobMs} ms overhead and ${result.minerRequestsPerJob} HTTP calls per edit job`,
+        `[bench] ${result.tier.name}: busy ${seconds(result.busyMs)}, of it ${seconds(result.busyMs - result.editingMs)} the callbacks each miner worker sent before its next job; idle ${seconds(idle.beforeFirstJobMs)} before the first job, ${seconds(idle.betweenJobsMs)} between jobs (largest ${seconds(idle.largestGapMs)}), ${seconds(idle.afterLastJobMs)} after the last${result.unfinishedAtExit ? ` (${result.unfinishedAtExit} jobs still queued or running at the exit, busy only until it)` : ''}; ${result.overheadPerJobMs} ms overhead and ${result.minerRequestsPerJob} HTTP calls per edit job`,
         `[bench] ${result.tier.name}: ${describeWall(result)}`,
         ...(disagree
           ? [

@@ -81,33 +81,47 @@ function fitLine(points: [number, number][]): { fixedMs: number; perStepMs: numb
 export function busyAndIdle(activity: ActivityReport, startedMs: number, endedMs: number, minerRequests: number) {
   const { jobs, workers } = activity;
   const wallMs = endedMs - startedMs;
+  // A worker is busy from taking a job until it is free for the next: the edit, then the callback it sends first.
   const ran = jobs.flatMap((job) =>
     job.worker !== null && job.started_ms !== null && job.started_ms < endedMs
-      ? [{ worker: job.worker, started_ms: job.started_ms, ended_ms: Math.min(job.ended_ms ?? endedMs, endedMs) }]
+      ? [
+          {
+            worker: job.worker,
+            started_ms: job.started_ms,
+            edited_ms: Math.min(job.ended_ms ?? endedMs, endedMs),
+            released_ms: Math.min(job.released_ms ?? endedMs, endedMs),
+          },
+        ]
       : [],
   );
   const busy = busyMs(ran, endedMs);
+  const editing = busyMs(
+    ran.map((job) => ({ ...job, released_ms: job.edited_ms })),
+    endedMs,
+  );
   const intervalsOf = (worker: number) => ran.filter((job) => job.worker === worker).sort((a, b) => a.started_ms - b.started_ms);
   const workerIds = [...Array(workers).keys()];
   const gaps = workerIds.flatMap((worker) => {
     const intervals = intervalsOf(worker);
-    return intervals.slice(1).map((job, i) => Math.max(0, job.started_ms - intervals[i]!.ended_ms));
+    return intervals.slice(1).map((job, i) => Math.max(0, job.started_ms - intervals[i]!.released_ms));
   });
   const capacityMs = wallMs * workers;
   return {
     busyMs: busy,
+    /** Of the busy time, the edits alone (started → ended); the rest is the callbacks each worker sent before its next job. */
+    editingMs: editing,
     wallMs,
     /** Wall time × miner workers over busy time: 1 when the miner never idles. */
     wallOverBusy: busy > 0 ? round(capacityMs / busy) : null,
     busyShare: round(busy / capacityMs),
     perWorkerBusyMs: workerIds.map((worker) => busyMs(intervalsOf(worker), endedMs)),
     /** Jobs still queued or running when the suite exited: their time after the exit is not busy time. */
-    unfinishedAtExit: jobs.filter((job) => job.ended_ms === null || job.ended_ms > endedMs).length,
+    unfinishedAtExit: jobs.filter((job) => job.released_ms === null || job.released_ms > endedMs).length,
     idle: {
       beforeFirstJobMs: ran.length ? Math.min(...ran.map((job) => job.started_ms)) - startedMs : wallMs,
       betweenJobsMs: gaps.reduce((sum, gap) => sum + gap, 0),
       largestGapMs: Math.max(0, ...gaps),
-      afterLastJobMs: ran.length ? endedMs - Math.max(...ran.map((job) => job.ended_ms)) : 0,
+      afterLastJobMs: ran.length ? endedMs - Math.max(...ran.map((job) => job.released_ms)) : 0,
     },
     overheadPerJobMs: round((capacityMs - busy) / Math.max(1, jobs.length)),
     minerRequestsPerJob: round(minerRequests / Math.max(1, jobs.length)),
@@ -134,6 +148,7 @@ export function timeline(activity: ActivityReport, tests: TestOutcome[], started
         queuedMs: since(job.queued_ms),
         startedMs: since(job.started_ms),
         endedMs: since(job.ended_ms),
+        releasedMs: since(job.released_ms),
       }))
       .sort((a, b) => a.queuedMs! - b.queuedMs!),
     tests: tests

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** One job's passage through the miner, in epoch ms; started/ended are null until they happen. */
+/** One job's passage through the miner, in epoch ms; started, ended and released are null until they happen. */
 export const JobActivitySchema = z.object({
   id: z.string(),
   worker: z.number().int().nullable(),
@@ -9,6 +9,8 @@ export const JobActivitySchema = z.object({
   queued_ms: z.number(),
   started_ms: z.number().nullable(),
   ended_ms: z.number().nullable(),
+  /** When its worker was free to take the next job: after the callback it sends first. */
+  released_ms: z.number().nullable(),
 });
 export type JobActivity = z.infer<typeof JobActivitySchema>;
 
@@ -18,12 +20,12 @@ export const ActivityReportSchema = z.object({
   edit_latency_ms: z.number().int(),
   step_latency_ms: z.number().int(),
   jobs: z.array(JobActivitySchema),
-  /** Sum over workers of the union of their processing intervals; an unfinished one counts up to now. */
+  /** Sum over workers of the union of the intervals they were occupied (started → released); an open one counts up to now. */
   busy_ms: z.number(),
 });
 export type ActivityReport = z.infer<typeof ActivityReportSchema>;
 
-/** Records when each job was queued, and when and on which worker its processing started and ended. */
+/** Records when each job was queued, and when and on which worker its processing started and ended, and the worker was free again. */
 export class ActivityLog {
   private readonly entries = new Map<object, JobActivity>();
 
@@ -34,7 +36,7 @@ export class ActivityLog {
   ) {}
 
   queued(job: object, id: string, steps: number, now = Date.now()): void {
-    this.entries.set(job, { id, worker: null, steps, queued_ms: now, started_ms: null, ended_ms: null });
+    this.entries.set(job, { id, worker: null, steps, queued_ms: now, started_ms: null, ended_ms: null, released_ms: null });
   }
 
   started(job: object, worker: number, now = Date.now()): void {
@@ -43,6 +45,10 @@ export class ActivityLog {
 
   ended(job: object, now = Date.now()): void {
     Object.assign(this.entries.get(job) ?? {}, { ended_ms: now });
+  }
+
+  released(job: object, now = Date.now()): void {
+    Object.assign(this.entries.get(job) ?? {}, { released_ms: now });
   }
 
   report(now = Date.now()): ActivityReport {
@@ -57,12 +63,12 @@ export class ActivityLog {
   }
 }
 
-/** Per worker, the length of the union of its [started, ended] intervals, summed. */
-export function busyMs(jobs: Pick<JobActivity, 'worker' | 'started_ms' | 'ended_ms'>[], now: number): number {
+/** Per worker, the length of the union of its [started, released] intervals, summed: the time it could take no other job. */
+export function busyMs(jobs: Pick<JobActivity, 'worker' | 'started_ms' | 'released_ms'>[], now: number): number {
   const byWorker = new Map<number, [number, number][]>();
   for (const job of jobs)
     if (job.worker !== null && job.started_ms !== null)
-      byWorker.set(job.worker, [...(byWorker.get(job.worker) ?? []), [job.started_ms, job.ended_ms ?? now]]);
+      byWorker.set(job.worker, [...(byWorker.get(job.worker) ?? []), [job.started_ms, job.released_ms ?? now]]);
   let total = 0;
   for (const intervals of byWorker.values()) {
     intervals.sort((a, b) => a[0] - b[0]);

@@ -50,12 +50,16 @@ export async function runJob(job: Job, worker: number, context: JobContext): Pro
   record.started_at = isoNow(new Date(startedMs - (context.faults.has('timestamps-out-of-order') ? 5_000 : 0)));
   const outcome = await processJob(job, context);
   context.activity.ended(job);
-  if (!outcome.png && outcome.abandoned) return;
-  context.log(
-    `job ${record.id} source=${record.request.image_source} seed=${request.seed} ${outcome.png ? 'completed' : 'failed'} in ${Date.now() - startedMs} ms`,
-  );
-  context.store.finished(job);
-  await callBack(job, outcome.png, context);
+  try {
+    if (!outcome.png && outcome.abandoned) return;
+    context.log(
+      `job ${record.id} source=${record.request.image_source} seed=${request.seed} ${outcome.png ? 'completed' : 'failed'} in ${Date.now() - startedMs} ms`,
+    );
+    context.store.finished(job);
+    await callBack(job, outcome.png, context);
+  } finally {
+    context.activity.released(job); // the worker takes its next job only now
+  }
 }
 
 async function processJob(job: Job, context: JobContext): Promise<Outcome> {

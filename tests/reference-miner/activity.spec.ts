@@ -26,7 +26,7 @@ test('two workers, three jobs: each job is queued, started and ended in order, o
   expect(report.busy_ms).toBeGreaterThanOrEqual(900);
 });
 
-test('one worker: busy time is the sum of the processing times, and idle time between jobs is not counted', async ({
+test('one worker: busy time is the sum of the times each job held it, and idle time between jobs is not counted', async ({
   startMiner,
   imageB64,
 }) => {
@@ -35,7 +35,9 @@ test('one worker: busy time is the sum of the processing times, and idle time be
   await miner.run({ prompt: 'x', seed: 2, image_b64: imageB64 });
   const { jobs, busy_ms } = ActivityReportSchema.parse((await miner.get('/reference/activity')).json);
   expect(jobs.map((j) => j.worker)).toEqual([0, 0]);
-  expect(busy_ms).toBe(jobs.reduce((sum, j) => sum + j.ended_ms! - j.started_ms!, 0));
+  expect(busy_ms).toBe(jobs.reduce((sum, j) => sum + j.released_ms! - j.started_ms!, 0));
+  for (const job of jobs)
+    expect(job.released_ms!, 'released once its callback was sent, after its edit').toBeGreaterThanOrEqual(job.ended_ms!);
 });
 
 test('an edit takes the fixed latency plus the per-step latency times its steps: 40 steps take several times as long as 2', async ({
@@ -59,14 +61,15 @@ test('an edit takes the fixed latency plus the per-step latency times its steps:
   );
 });
 
-test('busy time is the union per worker: overlaps count once, an unfinished job counts up to now, queued jobs not at all', () => {
-  const job = (worker: number | null, started_ms: number | null, ended_ms: number | null) => ({
+test('busy time is the union per worker: overlaps count once, an unreleased job counts up to now, queued jobs not at all', () => {
+  const job = (worker: number | null, started_ms: number | null, released_ms: number | null) => ({
     id: 'j',
     worker,
     steps: 28,
     queued_ms: 0,
     started_ms,
-    ended_ms,
+    ended_ms: released_ms,
+    released_ms,
   });
   expect(busyMs([job(0, 0, 100), job(0, 50, 150), job(0, 200, 250), job(1, 0, 100), job(null, null, null), job(1, 900, null)], 1000)).toBe(
     150 + 50 + 100 + 100,
