@@ -6,7 +6,7 @@ import getPort from 'get-port';
 import { sampleImage } from '../lib/images/sample-image.ts';
 import { answerJson, headerFields } from '../lib/http-io.ts';
 import { parseJsonOrUndefined } from '../lib/wire-body.ts';
-import { formatSeconds } from '../lib/wait-until.ts';
+import { formatSeconds, sleep } from '../lib/wait-until.ts';
 import { JobRecordSchema, parseIsoTimestamp, type CallbackDelivery, type JobRecord } from '../protocol/edit-job.ts';
 import type { CallbackAddress } from './callback-address.ts';
 import { OperatorError } from './operator-error.ts';
@@ -154,9 +154,7 @@ async function awaitDelivery(
     if (callbackDeadline !== undefined && performance.now() > callbackDeadline) return 'silent';
     if (callbackDeadline === undefined && performance.now() > jobDeadline) return 'unfinished';
     // The callback ends the pause: its arrival is seen at once, not at the next read of the record.
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, pause))), receiver?.arrival]);
-    clearTimeout(timer);
+    await sleep(pause, receiver?.arrival);
   }
 }
 
