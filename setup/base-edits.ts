@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { APIRequestContext } from '@playwright/test';
 import getPort from 'get-port';
 import { parseJsonOrUndefined } from '../lib/wire-body.ts';
-import { VALIDATOR_SHAPE } from '../protocol/edit-job.ts';
+import { MinerAcceptedSchema, VALIDATOR_SHAPE } from '../protocol/edit-job.ts';
 import type { CallbackAddress } from './callback-address.ts';
 import { SETUP_JOB_PREFIX, startSetupReceiver, type StoredCallback } from './callback-path-check.ts';
 import type { StartedEdit } from './suite-context.ts';
@@ -62,8 +62,8 @@ export async function startBaseEdits(
           failOnStatusCode: false,
           timeout: options.httpTimeoutMs,
         });
-        const accepted = parseJsonOrUndefined(await answer.body()) as { job_id?: unknown } | undefined;
-        return answer.status() === 200 && accepted?.job_id === jobId ? { name, jobId, request } : undefined;
+        const accepted = MinerAcceptedSchema.safeParse(parseJsonOrUndefined(await answer.body()));
+        return answer.status() === 200 && accepted.data?.job_id === jobId ? { name, jobId, request } : undefined;
       } catch {
         return undefined; // the tests meet whatever this was, and name it
       }
