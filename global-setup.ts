@@ -57,9 +57,9 @@ async function prepareRun(runStateDir: string, config: FullConfig, stops: (() =>
   const settings = readSettings();
   const targets = minerTargets(settings);
   // An operator's sample is checked before any job; the generated scene is painted while the setup job runs.
-  if (settings.ASYNC_SAMPLE_IMAGE) await prepareSampleInput(settings.ASYNC_SAMPLE_IMAGE, runStateDir);
-  let painting: Promise<void> | undefined;
-  const sample = () => (settings.ASYNC_SAMPLE_IMAGE ? Promise.resolve() : (painting ??= prepareSampleInput(undefined, runStateDir)));
+  let sampleReady = settings.ASYNC_SAMPLE_IMAGE ? prepareSampleInput(settings.ASYNC_SAMPLE_IMAGE, runStateDir) : undefined;
+  await sampleReady;
+  const sample = () => (sampleReady ??= prepareSampleInput(undefined, runStateDir));
   const api = await request.newContext();
   try {
     const prepared: PreparedMiner[] = [];
