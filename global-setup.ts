@@ -4,7 +4,7 @@ import path from 'node:path';
 import { request, type APIRequestContext, type FullConfig } from '@playwright/test';
 import { resolveCallbackAddress, type CallbackAddress } from './setup/callback-address.ts';
 import { BASE_EDIT_LABELS, startBaseEdits } from './setup/base-edits.ts';
-import { PROBE_STEPS, proveCallbackPath, type ProbeOutcome } from './setup/callback-path-check.ts';
+import { runFirstJob, submitTimed, type SubmittedJob } from './setup/callback-path-check.ts';
 import { recordSetupEdit } from './setup/cost-reporter.ts';
 import { checkCallbackPortFree } from './setup/callback-port-check.ts';
 import { checkExternalReceiver } from './setup/external-receiver-check.ts';
@@ -14,8 +14,11 @@ import { REFERENCE_MINER_FLAG, referenceMinerOutputDir } from './setup/reference
 import { minerTargets, readSettings, SECRET_SETTINGS, type Settings } from './setup/settings.ts';
 import { PROXY_NOT_ASKED, PROXY_PROJECT, prepareProxy, publishProxyContext, type PreparedProxy } from './setup/proxy-target.ts';
 import { prepareSampleInput, readSampleInput } from './setup/sample-input.ts';
-import { describeProtocol, readEditRequestFields } from './setup/protocol-revision.ts';
-import { publishSuiteContexts, type StartedEdit, type SuiteContext } from './setup/suite-context.ts';
+import { describeProtocol, protocolRevision, readEditRequestFields } from './setup/protocol-revision.ts';
+import { orchestratorBody, type OrchestratorJob, type OrchestratorJobName } from './setup/orchestrator-jobs.ts';
+import { startSetupReceiver, type SetupReceiver } from './setup/setup-receiver.ts';
+import { publishSuiteContexts, type SuiteContext } from './setup/suite-context.ts';
+import { sampleImage } from './lib/images/sample-image.ts';
 
 /**
  * Runs once: checks the miner is up with editing enabled, decides where it can reach the callback
@@ -56,10 +59,11 @@ function removeBundledMinerOutput(): void {
 async function prepareRun(runStateDir: string, config: FullConfig, stops: (() => Promise<void>)[]): Promise<void> {
   const settings = readSettings();
   const targets = minerTargets(settings);
-  // An operator's sample is checked before any job; the generated scene is painted while the setup job runs.
-  let sampleReady = settings.ASYNC_SAMPLE_IMAGE ? prepareSampleInput(settings.ASYNC_SAMPLE_IMAGE, runStateDir) : undefined;
-  await sampleReady;
-  const sample = () => (sampleReady ??= prepareSampleInput(undefined, runStateDir));
+  // The suite's own fixed image (the audit rehearsal's input, and the sample unless the operator names one) is
+  // painted while the miner answers the probes; an operator's sample is checked before any job.
+  const fixedImage = sampleImage();
+  fixedImage.catch(() => {}); // awaited below, where its failure is said
+  await prepareSampleInput(settings.ASYNC_SAMPLE_IMAGE, runStateDir);
   const api = await request.newContext();
   try {
     const prepared: PreparedMiner[] = [];
@@ -69,16 +73,19 @@ async function prepareRun(runStateDir: string, config: FullConfig, stops: (() =>
     const callback = prepared[0]!.context.callback;
     if (callback.rule === 'external') await checkExternalReceiver(settings.ASYNC_CALLBACK_BASE_URL!);
     else if (callback.preferredPort) await checkCallbackPortFree(callback.bindHost, callback.preferredPort);
-    for (const { context } of prepared) {
-      if (context.skipReason) continue;
-      const probe = await proveCallbackPathOf(api, settings, context, prepared.length > 1, sample);
-      context.setupPace = probe?.pace;
-      if (probe?.proven && context.callback.rule !== 'external' && testedDirectly(config, context.minerUrl)) {
-        await sample();
-        context.startedEdits = await startBaseEditsOf(api, settings, context, stops, prepared.length > 1);
-      }
-    }
-    await sample();
+    // Each miner of a fleet has its own GPU: their first jobs run side by side.
+    const image = await fixedImage;
+    await Promise.all(
+      prepared.map(async ({ context }) => {
+        if (context.skipReason) return;
+        await startSetupJobs(api, settings, context, {
+          fleet: prepared.length > 1,
+          direct: testedDirectly(config, context.minerUrl),
+          image,
+          stops,
+        });
+      }),
+    );
     describeRunInReport(config, prepared, settings, proxy);
     publishSuiteContexts(prepared.map(({ context }) => context));
   } finally {
@@ -93,66 +100,84 @@ function testedDirectly(config: FullConfig, minerUrl: string): boolean {
   );
 }
 
-/** The base edit and its repeat, started now so the miner works while Playwright starts its workers. */
+/**
+ * Setup's jobs on one miner, each sent while the miner is otherwise idle or behind setup's own jobs only: the audit
+ * broadcast rehearsal alone (the first edit, and the callback path's proof), then, once its edit is done and while
+ * its callback is held, the two jobs of the window rule together and the base edits every worker adopts. The
+ * miner edits while setup waits for the first callback and while Playwright starts its workers.
+ */
+async function startSetupJobs(
+  api: APIRequestContext,
+  settings: Settings,
+  context: SuiteContext,
+  { fleet, direct, image, stops }: { fleet: boolean; direct: boolean; image: Buffer; stops: (() => Promise<void>)[] },
+): Promise<void> {
+  const log = (line: string) => console.log(`[kontext-e2e] ${fleet ? `${context.minerUrl}: ` : ''}${line}`);
+  const external = context.callback.rule === 'external';
+  const receiver = external ? undefined : await startSetupReceiver(context.callback, context.runStateDir, image);
+  if (receiver) stops.push(receiver.close);
+  const httpTimeoutMs = settings.ASYNC_HTTP_TIMEOUT_SECONDS * 1000;
+  const callbackUrl = (jobId: string) =>
+    receiver ? receiver.callbackUrl(jobId) : `${settings.ASYNC_CALLBACK_BASE_URL!.replace(/\/+$/, '')}/callback`;
+  const takesImageUrl = protocolRevision(context.editRequestFields).imageUrl;
+  const input = {
+    imageUrl: takesImageUrl && receiver ? (settings.ASYNC_AUDIT_IMAGE_URL ?? receiver.auditImageUrl) : undefined,
+    b64: image.toString('base64'),
+  };
+  const submit = async (name: OrchestratorJobName): Promise<OrchestratorJob> => {
+    const body = orchestratorBody(name, input, callbackUrl, !!settings.ASYNC_TRUSTED_DIGESTS);
+    const job: SubmittedJob = await submitTimed(api, context.minerUrl, body, httpTimeoutMs);
+    const { image_b64: sentB64, ...kept } = job.body;
+    return { name, ...job, body: kept, inputAsB64: sentB64 !== undefined };
+  };
+  const broadcast = await submit('audit broadcast');
+  let pair: OrchestratorJob[] = [];
+  const probe = await runFirstJob(
+    api,
+    {
+      minerUrl: context.minerUrl,
+      callback: context.callback,
+      receiver,
+      jobTimeoutMs: settings.ASYNC_JOB_TIMEOUT_SECONDS * 1000,
+      callbackTimeoutMs: settings.ASYNC_CALLBACK_TIMEOUT_SECONDS * 1000,
+      holdMs: settings.ASYNC_VALIDATOR_MIN_SECONDS * 1000,
+      httpTimeoutMs,
+      log,
+      afterEdit: async () => {
+        if (!receiver || !direct) return;
+        pair = await Promise.all([submit('pair 1'), submit('pair 2')]);
+        context.startedEdits = await startBaseEditsOf(api, settings, context, receiver, log);
+      },
+    },
+    broadcast,
+  );
+  recordSetupEdit(context.minerUrl, Number(broadcast.body.num_inference_steps));
+  for (const job of pair) if (!job.refusal) recordSetupEdit(context.minerUrl, Number(job.body.num_inference_steps));
+  context.setupPace = probe.pace;
+  context.orchestratorJobs = [broadcast, ...pair];
+}
+
+/** The base edit and its repeat, started so the miner works while setup waits and Playwright starts its workers. */
 async function startBaseEditsOf(
   api: APIRequestContext,
   settings: Settings,
   context: SuiteContext,
-  stops: (() => Promise<void>)[],
-  fleet: boolean,
-): Promise<StartedEdit[]> {
-  const { started, stop } = await startBaseEdits(api, {
+  receiver: SetupReceiver,
+  log: (line: string) => void,
+) {
+  const started = await startBaseEdits(api, {
     minerUrl: context.minerUrl,
-    callback: context.callback,
+    receiver,
     secret: settings.ASYNC_CALLBACK_SECRET,
     sampleB64: readSampleInput(context.runStateDir).toString('base64'),
     httpTimeoutMs: settings.ASYNC_HTTP_TIMEOUT_SECONDS * 1000,
-    runStateDir: context.runStateDir,
   });
-  stops.push(stop);
   for (const { name, request } of started) recordSetupEdit(context.minerUrl, request.num_inference_steps, name);
   if (started.length)
-    console.log(
-      `[kontext-e2e] ${fleet ? `${context.minerUrl}: ` : ''}Started ${started.map(({ name }) => `"${BASE_EDIT_LABELS[name as keyof typeof BASE_EDIT_LABELS]}"`).join(' and ')} (${started.map(({ request }) => request.num_inference_steps).join(' + ')} steps), which every worker adopts: the miner edits while Playwright starts its workers.`,
+    log(
+      `Started ${started.map(({ name }) => `"${BASE_EDIT_LABELS[name as keyof typeof BASE_EDIT_LABELS]}"`).join(' and ')} (${started.map(({ request }) => request.num_inference_steps).join(' + ')} steps), which every worker adopts.`,
     );
   return started;
-}
-
-/** The miner reaches the receiver before any test waits on it; only the miner's own record of a failed delivery stops the run. */
-async function proveCallbackPathOf(
-  api: APIRequestContext,
-  settings: Settings,
-  context: SuiteContext,
-  fleet: boolean,
-  whileJobRuns: () => Promise<void>,
-): Promise<ProbeOutcome | undefined> {
-  const log = (line: string) => console.log(`[kontext-e2e] ${fleet ? `${context.minerUrl}: ` : ''}${line}`);
-  try {
-    const outcome = await proveCallbackPath(api, {
-      minerUrl: context.minerUrl,
-      callback: context.callback,
-      externalBaseUrl: settings.ASYNC_CALLBACK_BASE_URL,
-      secret: settings.ASYNC_CALLBACK_SECRET,
-      jobTimeoutMs: settings.ASYNC_JOB_TIMEOUT_SECONDS * 1000,
-      callbackTimeoutMs: settings.ASYNC_CALLBACK_TIMEOUT_SECONDS * 1000,
-      httpTimeoutMs: settings.ASYNC_HTTP_TIMEOUT_SECONDS * 1000,
-      log,
-      whileJobRuns,
-    });
-    recordSetupEdit(context.minerUrl, PROBE_STEPS);
-    return outcome;
-  } catch (error) {
-    if (error instanceof OperatorError) throw error;
-    // A miner that stops answering here is named by the first test, in the words the tests use: here only the gist.
-    const message = (error as Error).message;
-    const gist = /ECONNREFUSED/.test(message)
-      ? 'refused the connection'
-      : /Timeout \d+ms/.test(message)
-        ? 'gave no answer in time'
-        : 'failed';
-    log(`Callback path not proven: a call to the miner ${gist} during the setup job; the first test names it.`);
-    return undefined;
-  }
 }
 
 type PreparedMiner = { context: SuiteContext; protocol: string; faults: unknown };

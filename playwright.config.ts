@@ -45,12 +45,13 @@ export default defineConfig<MinerUnderTest>({
   retries: 0, // a flaky spec is a bug to find, not to retry
   workers: fleet ? workersPerMiner * targets.length : process.env.CI ? 2 : undefined,
   timeout: testTimeoutMs,
-  // The cost reporter writes the run's price into the metadata before the HTML reporter reads it; the opener
+  // The cost and pay reporters write the run's price and pay into the metadata before the HTML reporter reads it; the opener
   // follows the HTML reporter: it opens the report's Metadata on load and wraps long failures.
   reporter: [
     ['list'],
     ['./setup/skips-and-divergences-reporter.ts'],
     ['./setup/cost-reporter.ts'],
+    ['./setup/pay-reporter.ts'],
     ['html', { open: 'never' }],
     ['./setup/html-report-opener.ts'],
   ],

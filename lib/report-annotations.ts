@@ -1,4 +1,5 @@
 // What the suite's tests tell its reporters and the bench: the annotation types, and the text of an edit cost.
+import type { JobVerdict } from '../protocol/orchestrator.ts';
 
 /** A divergence from the seed protocol that a later-revision miner may keep; printed once at the end of the run. */
 export const DIVERGENCE = 'divergence';
@@ -18,7 +19,7 @@ export const EDIT_TIME_TREND = 'edit time trend';
 /** Steps and the miner's own edit time (`started_at` → `completed_at`) of each edit a test saw complete. */
 export const EDIT_TIMES = 'edit times';
 
-// What edits cost on a miner's GPU, in denoising steps (PROTOCOL.md, "Cost on real hardware"): each test
+// What edits cost on a miner's GPU, in denoising steps (docs/protocol.md, "Cost on real hardware"): each test
 // declares the edits it plans, the miner client records those it spent, and the reporter and the bench
 // add them up. An edit is written `<steps>`, or `<name>@<steps>` for an edit shared by every test of a worker.
 
@@ -111,3 +112,9 @@ export function plannedEdits(...edits: (number | { name: string; steps: number }
     else cost.shared.set(edit.name, edit.steps);
   return { type: PLANNED_EDITS, description: formatCost(cost) };
 }
+
+/** The annotation each job judged as the orchestrator judges it leaves for the pay reporter: a JSON `PaidJob`. */
+export const ORCHESTRATOR_VERDICT = 'orchestrator verdict';
+
+/** One orchestrator-shaped job as the pay reporter reads it; `audit` marks the broadcast, whose failure bans. */
+export type PaidJob = { name: string; jobId: string; calledBackMs: number | undefined; verdict: JobVerdict; audit: boolean };

@@ -20,7 +20,7 @@ export const VERSION = '1.0.0';
 
 export type RouteDependencies = { config: MinerConfig; faults: Faults; store: JobStore; queue: JobQueue<Job>; activity: ActivityLog };
 
-/** The miner's HTTP API, route by route, as PROTOCOL.md describes it. */
+/** The miner's HTTP API, route by route, as docs/protocol.md describes it ("GET /health" to "GET /edit/result/{job_id}"). */
 export function createRoutes({ config, faults, store, queue, activity }: RouteDependencies) {
   let acceptedJobs = 0;
   const rules = revisionRules(config.protocolRevision);

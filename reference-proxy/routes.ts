@@ -20,7 +20,7 @@ export type ProxyRouteDependencies = { settings: ProxySettings; faults: ProxyFau
 /** Answers one request and returns what its log line should say beyond method, path and status. */
 export type ProxyRoute = (request: IncomingMessage, response: ServerResponse) => Promise<string>;
 
-/** The reverse proxy's HTTP API, route by route, as PROTOCOL.md describes it. */
+/** The reverse proxy's HTTP API, route by route, as docs/protocol.md describes it ("The reverse proxy and Epistula"). */
 export function createProxyRoutes({ settings, faults, closing }: ProxyRouteDependencies): ProxyRoute {
   const { config } = settings;
   const rules: EpistulaRules = {

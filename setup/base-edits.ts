@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { APIRequestContext } from '@playwright/test';
-import getPort from 'get-port';
 import { parseJsonOrUndefined } from '../lib/wire-body.ts';
 import { MinerAcceptedSchema, VALIDATOR_SHAPE } from '../protocol/edit-job.ts';
-import type { CallbackAddress } from './callback-address.ts';
-import { SETUP_JOB_PREFIX, startSetupReceiver, type StoredCallback } from './callback-path-check.ts';
+import { SETUP_JOB_PREFIX } from './callback-path-check.ts';
+import type { SetupReceiver } from './setup-receiver.ts';
 import type { StartedEdit } from './suite-context.ts';
 
 // The edit most rules judge, and the same request submitted again (the replay every tier checks), are the
@@ -23,39 +20,23 @@ export const BASE_EDIT_LABELS = { base: 'base edit', 'base-again': 'the base req
 
 export type BaseEditsOptions = {
   minerUrl: string;
-  callback: CallbackAddress;
+  /** Setup's receiver, which keeps the callbacks for the tests that adopt these edits. */
+  receiver: SetupReceiver;
   secret: string;
   sampleB64: string;
   httpTimeoutMs: number;
-  runStateDir: string;
 };
 
 /**
- * Submits the base edit and its repeat with callbacks to a receiver that lives until global teardown. A request
- * the miner does not accept as sent (another answer, another job_id, no answer in time) is left out: the tests
- * then make that edit themselves, and say what is wrong with it.
+ * Submits the base edit and its repeat with callbacks to setup's receiver. A request the miner does not accept as
+ * sent (another answer, another job_id, no answer in time) is left out: the tests then make that edit themselves,
+ * and say what is wrong with it.
  */
-export async function startBaseEdits(
-  api: APIRequestContext,
-  options: BaseEditsOptions,
-): Promise<{ started: StartedEdit[]; stop: () => Promise<void> }> {
-  const folder = storedFolder(options.runStateDir);
-  mkdirSync(folder, { recursive: true });
-  const receiver = await startSetupReceiver(options.callback, await getPort({ host: options.callback.bindHost }), (stored) => {
-    // Named by the job its URL names, written aside, then renamed: a worker reading the folder never meets half a file.
-    const file = path.join(folder, `${fileSafe(stored.path.split('?')[0]!.split('/').at(-1) ?? '')}--${randomUUID()}.json`);
-    writeFileSync(`${file}.part`, JSON.stringify(stored));
-    renameSync(`${file}.part`, file);
-  });
+export async function startBaseEdits(api: APIRequestContext, options: BaseEditsOptions): Promise<StartedEdit[]> {
   const submitted = await Promise.all(
     Object.keys(BASE_EDIT_LABELS).map(async (name): Promise<StartedEdit | undefined> => {
       const jobId = `${SETUP_JOB_PREFIX}${name}-${randomUUID()}`;
-      const request = {
-        ...BASE_FIELDS,
-        job_id: jobId,
-        callback_url: `${receiver.baseUrl}/callback/${jobId}`,
-        callback_secret: options.secret,
-      };
+      const request = { ...BASE_FIELDS, job_id: jobId, callback_url: options.receiver.callbackUrl(jobId), callback_secret: options.secret };
       try {
         const answer = await api.post(`${options.minerUrl}/edit`, {
           data: { ...request, image_b64: options.sampleB64 },
@@ -69,31 +50,5 @@ export async function startBaseEdits(
       }
     }),
   );
-  const started = submitted.filter((edit) => edit !== undefined);
-  if (!started.length) await receiver.close();
-  return { started, stop: () => (started.length ? receiver.close() : Promise.resolve()) };
+  return submitted.filter((edit) => edit !== undefined);
 }
-
-/** The callbacks setup's receiver kept for one job, in the order they came. */
-export function storedCallbacksOf(runStateDir: string, jobId: string): StoredCallback[] {
-  const folder = storedFolder(runStateDir);
-  return filesOf(runStateDir, jobId)
-    .map((file) => JSON.parse(readFileSync(path.join(folder, file), 'utf8')) as StoredCallback)
-    .sort((a, b) => a.receivedAtMs - b.receivedAtMs);
-}
-
-/** Whether setup's receiver took a callback for the job: cheap enough to poll. */
-export function hasStoredCallback(runStateDir: string, jobId: string): boolean {
-  return filesOf(runStateDir, jobId).length > 0;
-}
-
-function filesOf(runStateDir: string, jobId: string): string[] {
-  try {
-    return readdirSync(storedFolder(runStateDir)).filter((file) => file.startsWith(`${fileSafe(jobId)}--`) && file.endsWith('.json'));
-  } catch {
-    return [];
-  }
-}
-
-const storedFolder = (runStateDir: string) => path.join(runStateDir, 'setup-callbacks');
-const fileSafe = (name: string) => name.replace(/[^A-Za-z0-9_.-]/g, '_');

@@ -1,99 +1,102 @@
-import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { APIRequestContext } from '@playwright/test';
-import getPort from 'get-port';
-import { sampleImage } from '../lib/images/sample-image.ts';
-import { answerJson, headerFields } from '../lib/http-io.ts';
 import { parseJsonOrUndefined } from '../lib/wire-body.ts';
 import { formatSeconds, sleep } from '../lib/wait-until.ts';
-import { JobRecordSchema, parseIsoTimestamp, type CallbackDelivery, type JobRecord } from '../protocol/edit-job.ts';
+import { JobRecordSchema, MinerAcceptedSchema, parseIsoTimestamp, type CallbackDelivery, type JobRecord } from '../protocol/edit-job.ts';
 import type { CallbackAddress } from './callback-address.ts';
 import { OperatorError } from './operator-error.ts';
-
-// One denoising step on a 64×64 input: the cheapest job that makes the miner call back.
-const PROBE_SIZE = 64;
-export const PROBE_STEPS = 1;
+import type { SetupReceiver } from './setup-receiver.ts';
 
 /** The job ids of global setup's jobs begin with this: a bench tells them from the tests' jobs. */
 export const SETUP_JOB_PREFIX = 'e2e-setup-';
 
-export type CallbackPathProbe = {
+/** A job global setup submitted and timed as the orchestrator times it: creation before the POST, dispatch at its answer. */
+export type SubmittedJob = {
+  jobId: string;
+  /** The body as sent. */
+  body: Record<string, unknown>;
+  createdMs: number;
+  dispatchedMs: number;
+  /** Why the miner did not accept the job as sent (another status, another job_id), in one sentence; undefined when it did. */
+  refusal?: string;
+};
+
+export type FirstJobProbe = {
   minerUrl: string;
   callback: CallbackAddress;
-  /** ASYNC_CALLBACK_BASE_URL: with an external receiver the callback goes there. */
-  externalBaseUrl?: string;
-  secret: string;
+  /** Setup's receiver; absent with an external receiver (ASYNC_USE_EXTERNAL_CALLBACK), which the body's callback_url names. */
+  receiver?: SetupReceiver;
   jobTimeoutMs: number;
   callbackTimeoutMs: number;
   httpTimeoutMs: number;
+  /** How long a compliant miner holds the callback (ASYNC_VALIDATOR_MIN_SECONDS). */
+  holdMs: number;
   log: (line: string) => void;
-  /** Work for this process while the miner runs the setup job (painting the run's sample), awaited before the check ends. */
-  whileJobRuns?: () => Promise<void>;
+  /** Called once the first job's record says it ended, while its callback is still held: submit the next jobs then. */
+  afterEdit?: () => Promise<void>;
 };
 
-/**
- * Before any test waits on a callback, the miner itself must reach the receiver: one tiny job with a
- * callback_url, and either the callback arrives or the job's record says why the miner could not deliver
- * it (its own error, such as "connect ECONNREFUSED 192.0.2.1:19660"), which stops the run in one sentence.
- */
-export async function proveCallbackPath(api: APIRequestContext, probe: CallbackPathProbe): Promise<ProbeOutcome> {
-  const jobId = `${SETUP_JOB_PREFIX}callback-${randomUUID()}`;
-  const receiver =
-    probe.callback.rule === 'external'
-      ? undefined
-      : await startSetupReceiver(probe.callback, probe.callback.preferredPort ?? (await getPort({ host: probe.callback.bindHost })));
-  const callbackUrl = receiver ? `${receiver.baseUrl}/callback/${jobId}` : `${probe.externalBaseUrl!.replace(/\/+$/, '')}/callback`;
-  try {
-    probe.log(
-      `Proving the callback path: one ${PROBE_SIZE}×${PROBE_SIZE} edit at num_inference_steps ${PROBE_STEPS} (it costs the miner one denoising step) calling back ${callbackUrl}.`,
-    );
-    const started = performance.now();
-    const submitted = await api.post(`${probe.minerUrl}/edit`, {
-      data: {
-        prompt: 'setup: prove the callback path',
-        seed: 1,
-        image_b64: (await sampleImage({ width: PROBE_SIZE, height: PROBE_SIZE })).toString('base64'),
-        num_inference_steps: PROBE_STEPS,
-        job_id: jobId,
-        callback_url: callbackUrl,
-        callback_secret: probe.secret,
-      },
-      failOnStatusCode: false,
-      timeout: probe.httpTimeoutMs,
+/** POSTs one job body and times it; a miner that gives no answer stops the run, any answer is left for the tests to judge. */
+export async function submitTimed(
+  api: APIRequestContext,
+  minerUrl: string,
+  body: Record<string, unknown> & { job_id: string },
+  httpTimeoutMs: number,
+): Promise<SubmittedJob> {
+  const createdMs = performance.timeOrigin + performance.now();
+  const answer = await api
+    .post(`${minerUrl}/edit`, { data: body, failOnStatusCode: false, timeout: httpTimeoutMs })
+    .catch((error: Error) => {
+      throw minerSilent(minerUrl, `POST /edit of global setup's job ${body.job_id}`, error, httpTimeoutMs);
     });
-    if (submitted.status() !== 200 && submitted.status() !== 202)
-      return notProven(
-        probe,
-        `Callback path not proven: POST /edit answered ${submitted.status()} to the setup job; the tests will say why.`,
-      );
-    const seen: { record?: JobRecord } = {};
-    const sideWork = probe.whileJobRuns?.();
-    const outcome = await awaitDelivery(api, probe, jobId, receiver, seen).finally(() => sideWork);
-    // The callback may come before the record was read as ended: read it once for the miner's pace.
-    if (!seen.record?.completed_at) seen.record = await readRecord(api, probe, jobId).catch(() => seen.record);
-    const pace = paceOf(seen.record);
-    const took = formatSeconds(performance.now() - started);
-    if (outcome === 'silent')
-      return notProven(
-        probe,
-        `Callback path not proven: the setup job ${jobId} ended but no callback arrived within ${formatSeconds(probe.callbackTimeoutMs)} and its record names no delivery; callback tests will fail if the miner cannot reach ${callbackUrl}.`,
-      );
-    if (outcome === 'unfinished')
-      return notProven(probe, `Callback path not proven: the setup job ${jobId} did not end within ${formatSeconds(probe.jobTimeoutMs)}.`);
-    if (outcome === 'arrived' || (outcome.status === 'delivered' && !receiver)) {
-      probe.log(
-        `Callback path proven: the miner's callback reached ${receiver ? 'the receiver' : 'the external receiver'} ${took} after submission.`,
-      );
-      return { proven: true, pace };
-    }
-    if (outcome.status === 'failed' || outcome.status === 'error' || outcome.status === 'delivered')
-      throw new OperatorError(undeliveredSentence(callbackUrl, outcome, probe.callback, !!receiver));
-    probe.log(`Callback path not proven: the setup job's callback was recorded ${outcome.status}.`);
-    return { proven: false, pace };
-  } finally {
-    await receiver?.close();
+  const dispatchedMs = performance.timeOrigin + performance.now();
+  const text = (await answer.body()).toString('utf8');
+  const accepted = MinerAcceptedSchema.safeParse(parseJsonOrUndefined(Buffer.from(text)));
+  const jobId = body.job_id;
+  const refusal =
+    answer.status() !== 200 && answer.status() !== 202
+      ? `POST /edit should accept the job ${jobId} with 200, but the miner answered ${answer.status()} with ${text.slice(0, 200) || 'an empty body'}.`
+      : answer.status() === 200 && accepted.data?.job_id !== jobId
+        ? `POST /edit should keep the client's job_id "${jobId}", but the miner answered job_id "${accepted.data?.job_id ?? '(none)'}".`
+        : undefined;
+  return { jobId, body, createdMs, dispatchedMs, ...(refusal ? { refusal } : {}) };
+}
+
+/**
+ * Global setup's first job, which is also the miner's first edit of the run: it must end (else the run stops here,
+ * in one sentence, rather than in the first test), and its callback must reach the receiver, or the job's record
+ * says why the miner could not deliver it (its own error, such as "connect ECONNREFUSED 192.0.2.1:19660"), which stops
+ * the run too. A compliant miner holds that callback until 8 s after the request arrived, so `afterEdit` starts the
+ * next jobs as soon as the edit itself is done.
+ */
+export async function runFirstJob(api: APIRequestContext, probe: FirstJobProbe, job: SubmittedJob): Promise<ProbeOutcome> {
+  const { jobId } = job;
+  const callbackUrl = String(job.body.callback_url);
+  probe.log(`Proving the callback path with the first job, ${jobId}, calling back ${callbackUrl}.`);
+  if (job.refusal) return notProven(probe, `Callback path not proven: ${job.refusal} The tests will say why.`);
+  const seen: { record?: JobRecord } = {};
+  let next: Promise<void> | undefined;
+  const startNext = () => (next ??= probe.afterEdit?.() ?? Promise.resolve());
+  const outcome = await awaitDelivery(api, probe, jobId, seen, startNext);
+  // A miner that calls back before its record says completed still gets the next jobs.
+  await startNext();
+  const pace = paceOf(seen.record, Number(job.body.num_inference_steps ?? 28));
+  const took = formatSeconds(performance.timeOrigin + performance.now() - job.createdMs);
+  if (outcome === 'silent')
+    return notProven(
+      probe,
+      `Callback path not proven: the first job ${jobId} ended but no callback arrived within ${formatSeconds(probe.callbackTimeoutMs)} and its record names no delivery; callback tests will fail if the miner cannot reach ${callbackUrl}.`,
+      pace,
+    );
+  if (outcome === 'arrived' || (outcome.status === 'delivered' && !probe.receiver)) {
+    probe.log(
+      `Callback path proven: the miner's callback reached ${probe.receiver ? 'the receiver' : 'the external receiver'} ${took} after submission.`,
+    );
+    return { proven: true, pace };
   }
+  if (outcome.status === 'failed' || outcome.status === 'error' || outcome.status === 'delivered')
+    throw new OperatorError(undeliveredSentence(callbackUrl, outcome, probe.callback, !!probe.receiver));
+  probe.log(`Callback path not proven: the first job's callback was recorded ${outcome.status}.`);
+  return { proven: false, pace };
 }
 
 /** One sentence for a callback the miner recorded as not delivered: its own words, then the setting to fix. */
@@ -117,101 +120,84 @@ export function undeliveredSentence(
 /** How long an edit of `steps` steps took on the miner, from its own record. */
 export type JobPace = { durationMs: number; steps: number };
 
-/** Whether the miner's callback reached the receiver, and the setup job's pace when its record gave one. */
+/** Whether the miner's callback reached the receiver, and the first job's pace when its record gave one. */
 export type ProbeOutcome = { proven: boolean; pace?: JobPace };
 
-function notProven(probe: CallbackPathProbe, sentence: string): ProbeOutcome {
+function notProven(probe: FirstJobProbe, sentence: string, pace?: JobPace): ProbeOutcome {
   probe.log(sentence);
-  return { proven: false };
+  return { proven: false, pace };
 }
 
-function paceOf(record: JobRecord | undefined): JobPace | undefined {
+function paceOf(record: JobRecord | undefined, steps: number): JobPace | undefined {
   if (!record?.started_at || !record.completed_at) return undefined;
   const durationMs = parseIsoTimestamp(record.completed_at) - parseIsoTimestamp(record.started_at);
-  return durationMs > 0 ? { durationMs, steps: PROBE_STEPS } : undefined;
+  return durationMs > 0 ? { durationMs, steps } : undefined;
 }
 
-type Outcome = 'arrived' | 'silent' | 'unfinished' | CallbackDelivery;
+type Outcome = 'arrived' | 'silent' | CallbackDelivery;
 
-/** Reads the job's record until the callback arrived, the record says what became of it, or the deadlines pass. */
+/**
+ * Reads the job's record until the callback arrived or the record says what became of it. A job that never ends, and
+ * a miner that stops answering, stop the run here: the first test would only meet the same silence later.
+ */
 async function awaitDelivery(
   api: APIRequestContext,
-  probe: CallbackPathProbe,
+  probe: FirstJobProbe,
   jobId: string,
-  receiver: { arrived: boolean; arrival: Promise<void> } | undefined,
   seen: { record?: JobRecord },
+  onEnded: () => unknown,
 ): Promise<Outcome> {
+  const arrival = probe.receiver?.arrival(jobId);
+  let arrived = false;
+  void arrival?.then(() => (arrived = true));
   const jobDeadline = performance.now() + probe.jobTimeoutMs;
   let callbackDeadline: number | undefined;
   for (let pause = 20; ; pause = Math.min(pause * 2, 250)) {
-    if (receiver?.arrived) return 'arrived';
-    const record = await readRecord(api, probe, jobId);
+    if (arrived) return 'arrived';
+    // Each read is bounded by what is left of the job's deadline too: a hung miner is named within it.
+    const left = callbackDeadline === undefined ? jobDeadline - performance.now() : probe.httpTimeoutMs;
+    const record = await readRecord(api, probe, jobId, Math.max(1, Math.min(probe.httpTimeoutMs, left)));
     if (record) seen.record = record;
-    if (receiver?.arrived) return 'arrived';
+    if (arrived) return 'arrived';
     if (record?.callback) return record.callback;
     const ended = record?.status === 'completed' || record?.status === 'failed';
-    if (ended) callbackDeadline ??= performance.now() + probe.callbackTimeoutMs;
+    if (ended && callbackDeadline === undefined) {
+      onEnded();
+      // A compliant miner holds the callback until 8 s after the request: the callback's deadline counts from then.
+      callbackDeadline = performance.now() + probe.callbackTimeoutMs + probe.holdMs;
+    }
     if (callbackDeadline !== undefined && performance.now() > callbackDeadline) return 'silent';
-    if (callbackDeadline === undefined && performance.now() > jobDeadline) return 'unfinished';
+    if (callbackDeadline === undefined && performance.now() > jobDeadline)
+      throw new OperatorError(
+        `Global setup's first job ${jobId} did not end within ${formatSeconds(probe.jobTimeoutMs)} (ASYNC_JOB_TIMEOUT_SECONDS): its record last said ${record ? `status ${record.status}` : 'nothing readable'}; every accepted job must reach completed or failed, so check the miner's log for an edit that hangs or died.`,
+      );
     // The callback ends the pause: its arrival is seen at once, not at the next read of the record.
-    await sleep(pause, receiver?.arrival);
+    await sleep(pause, arrival);
   }
 }
 
-async function readRecord(api: APIRequestContext, probe: CallbackPathProbe, jobId: string): Promise<JobRecord | undefined> {
-  const answer = await api.get(`${probe.minerUrl}/edit/status/${jobId}`, { failOnStatusCode: false, timeout: probe.httpTimeoutMs });
+async function readRecord(api: APIRequestContext, probe: FirstJobProbe, jobId: string, timeoutMs: number): Promise<JobRecord | undefined> {
+  const answer = await api
+    .get(`${probe.minerUrl}/edit/status/${encodeURIComponent(jobId)}`, { failOnStatusCode: false, timeout: timeoutMs })
+    .catch((error: Error) => {
+      throw minerSilent(probe.minerUrl, `GET /edit/status/${jobId} during global setup's first job`, error, timeoutMs);
+    });
   const record = JobRecordSchema.safeParse(parseJsonOrUndefined(await answer.body()));
   return record.success ? record.data : undefined;
 }
 
-/** A callback as global setup's receiver took it, kept for the worker that judges its job. */
-export type StoredCallback = { method: string; path: string; headers: Record<string, string>; bodyBase64: string; receivedAtMs: number };
-
-// A callback carries one PNG of a megapixel or so; more than this is kept cut, as the workers' receivers cut it.
-const STORED_BODY_LIMIT = 64 * 1024 * 1024;
-
-/**
- * Global setup's receiver: any POST counts as a callback's arrival, answered 200 as a validator does; with `keep`,
- * each callback is handed over whole, for jobs whose callbacks a test judges later.
- */
-export async function startSetupReceiver(callback: CallbackAddress, port: number, keep?: (stored: StoredCallback) => void) {
-  const state = { arrived: false };
-  let arrived = () => {};
-  const arrival = new Promise<void>((resolve) => (arrived = resolve));
-  const server = createServer((request, response) => {
-    const receivedAtMs = performance.timeOrigin + performance.now();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (keep && size <= STORED_BODY_LIMIT) chunks.push(chunk);
-    });
-    request.on('end', () => {
-      if (request.method === 'POST') {
-        state.arrived = true;
-        arrived();
-      }
-      const bodyBase64 = Buffer.concat(chunks).toString('base64');
-      keep?.({ method: request.method ?? 'POST', path: request.url ?? '/', headers: headerFields(request), bodyBase64, receivedAtMs });
-      answerJson(response, 200, { status: 'success' });
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, callback.bindHost, () => resolve());
-  });
-  const host = callback.publicHost.includes(':') && !callback.publicHost.startsWith('[') ? `[${callback.publicHost}]` : callback.publicHost;
-  return {
-    baseUrl: `${callback.protocol}//${host}:${(server.address() as AddressInfo).port}`,
-    get arrived() {
-      return state.arrived;
-    },
-    /** Settles when the first POST has come. */
-    arrival,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+/** The sentence that stops the run when the miner does not answer setup: refused, or silent past the call's deadline. */
+function minerSilent(minerUrl: string, call: string, error: Error, timeoutMs: number): OperatorError {
+  const message = error.message;
+  if (/ECONNREFUSED/.test(message))
+    return new OperatorError(
+      `The miner at ${minerUrl} refused the connection (ECONNREFUSED) on ${call}, at ${new Date().toISOString()}: it stopped or crashed after accepting the job; read its log from that moment.`,
+    );
+  if (/Timeout \d+ms|timed out/i.test(message))
+    return new OperatorError(
+      `The miner at ${minerUrl} gave no answer within ${formatSeconds(timeoutMs)} on ${call}, at ${new Date().toISOString()}: a miner that edits on its event loop cannot answer while an edit hangs; check that its edit finishes and read its log.`,
+    );
+  return new OperatorError(
+    `The miner at ${minerUrl} failed on ${call}: ${message.split('\n')[0]}; check that it still runs and read its log.`,
+  );
 }

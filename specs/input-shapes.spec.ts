@@ -76,7 +76,7 @@ test(
   async ({ miner, suite }) => {
     test.skip(
       !suite.outputKeepsPreparedSize,
-      'a real miner picks its own output size near the input aspect ratio (PROTOCOL.md), so only a CPU stand-in is held to the prepared size',
+      'a real miner picks its own output size near the input aspect ratio (docs/protocol.md, "Which image is edited"), so only a CPU stand-in is held to the prepared size',
     );
     const outputs = await Promise.all(
       SIZES.map(async (size, i) => {

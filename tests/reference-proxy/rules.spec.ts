@@ -11,7 +11,7 @@ import { releasedPort } from '../support/free-port.ts';
 import { startStandInMiner } from '../support/stand-in-miner.ts';
 import { expect, test } from '../support/reference-proxy-fixtures.ts';
 
-// Every rule of PROTOCOL.md's reverse proxy section, against the healthy reference proxy.
+// Every rule of docs/protocol.md, "The reverse proxy and Epistula", against the healthy reference proxy.
 
 const EDIT = JSON.stringify({ prompt: 'make it blue', seed: 42, job_id: 'job-through-proxy', image_url: 'http://example.test/in.png' });
 
