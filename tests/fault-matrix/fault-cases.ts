@@ -18,6 +18,8 @@ export type FaultCase = {
   env?: Record<string, string>;
   /** The rule judges the jobs of a whole run: the row runs every test, not its rule alone. */
   wholeRun?: boolean;
+  /** Global setup's first job meets the fault: the run stops before any test, with `because` on the console. */
+  stopsAtSetup?: boolean;
 };
 
 export const FAULT_CASES: FaultCase[] = [
@@ -137,14 +139,57 @@ export const FAULT_CASES: FaultCase[] = [
     rule: '@callback-expiry',
     because: /callback status on the record of an expired job[\s\S]*Received: "delivered"/,
   },
-  { fault: 'callback-without-secret', rule: '@validator-replay', because: /X-Callback-Secret: the exact 64-hex secret/ },
+  // The orchestrator's window (protocol/orchestrator.ts), judged on global setup's jobs. Rows that are not about the
+  // 8 s minimum take the minimum away (a miner that does not hold, a window from 0 s), so they cost no hold.
   {
-    rule: '@validator-replay',
-    miner: { editLatencyMs: 1_500 },
-    env: { ASYNC_VALIDATOR_BUDGET_SECONDS: '1' },
+    rule: '@validator-window',
+    miner: { callbackHoldSeconds: 0 },
+    env: { ASYNC_VALIDATOR_MIN_SECONDS: '8' },
     because:
-      /seconds from dispatch to callback \(less \d+ ms queued behind other jobs\), against the validators' budget[\s\S]*Expected: <= 1\s+Received:\s+(1\.[5-9]|[2-9]\.|\d{2,}\.)/,
+      /as flux_kontext_min_runtime_violation: the callback came \d+\.\d\d s after the job was created, under the 8\.00 s minimum; hold the callback, not the GPU, until 8 s after the request arrived/,
   },
+  {
+    fault: 'callback-hold-blocks-worker',
+    rule: '@validator-window',
+    // Scaled down: a 1 s hold, a 2 s budget and 0.3 s edits keep the row short; the pair's second job waits out the first's hold.
+    miner: { callbackHoldSeconds: 1, editLatencyMs: 300 },
+    env: { ASYNC_VALIDATOR_MIN_SECONDS: '1', ASYNC_VALIDATOR_BUDGET_SECONDS: '2' },
+    because: /The orchestrator would fail the pair \d \(job [0-9a-f-]{36}\) as flux_kontext_max_latency_violation: the callback came \d+\.\d\d s after the POST's answer, over the 2\.00 s allowed/,
+  },
+  {
+    rule: '@validator-window',
+    miner: { editLatencyMs: 1_500, callbackHoldSeconds: 0 },
+    env: { ASYNC_VALIDATOR_MIN_SECONDS: '0', ASYNC_VALIDATOR_BUDGET_SECONDS: '1' },
+    because: /as flux_kontext_max_latency_violation: the callback came [1-9]\.\d\d s after the POST's answer, over the 1\.00 s allowed/,
+  },
+  {
+    fault: 'callback-error-on-success',
+    rule: '@validator-window',
+    miner: { callbackHoldSeconds: 0 },
+    env: { ASYNC_VALIDATOR_MIN_SECONDS: '0' },
+    because: /as callback_status:completed: the callback carries the error "[^"]+"; send status completed with no error field on success/,
+  },
+  {
+    fault: 'callback-without-secret',
+    rule: '@validator-window',
+    miner: { callbackHoldSeconds: 0 },
+    env: { ASYNC_VALIDATOR_MIN_SECONDS: '0' },
+    because: /as callback_secret_mismatch: the X-Callback-Secret header is not the job’s secret/,
+  },
+  {
+    fault: 'callback-without-image',
+    rule: '@audit-broadcast',
+    miner: { callbackHoldSeconds: 0 },
+    env: { ASYNC_VALIDATOR_MIN_SECONDS: '0' },
+    because: /The audit broadcast's callback \(job [0-9a-f-]{36}\) must carry a non-empty PNG image part[\s\S]*it carried no image part/,
+  },
+  {
+    rule: '@audit-broadcast',
+    miner: { callbackHoldSeconds: 0 },
+    env: { ASYNC_VALIDATOR_MIN_SECONDS: '8' },
+    because: /the audit broadcast \(job [0-9a-f-]{36}\) as flux_kontext_min_runtime_violation.*A failed broadcast bans the miner for good/,
+  },
+  { fault: 'first-edit-differs', rule: '@validator-replay', because: /"its replay" byte-identical to "the first edit of the run"/ },
   // Determinism where validators break miners (issue: every input shape, the seed range, under load).
   {
     fault: 'queue-dependent-output',
@@ -246,13 +291,15 @@ export const FAULT_CASES: FaultCase[] = [
   // Callback discipline, secrets, expiry.
   {
     fault: 'callback-sent-twice',
-    rule: '@validator-replay',
-    because: /callbacks for job [0-9a-f-]{36}[\s\S]*Expected length: 1\s+Received length: 2/,
+    rule: '@callback-completed',
+    because: /callbacks received for this job within 2 s of the first[\s\S]*Expected length: 1\s+Received length: 2/,
   },
   {
     fault: 'job-id-truncated',
-    rule: '@validator-replay',
-    because: /should keep the client's job_id "[0-9a-f-]{36}", but the miner answered job_id "[0-9a-f-]{32}"/,
+    rule: '@validator-window',
+    miner: { callbackHoldSeconds: 0 },
+    env: { ASYNC_VALIDATOR_MIN_SECONDS: '0' },
+    because: /as dispatch_failed: POST \/edit should keep the client's job_id "[0-9a-f-]{36}", but the miner answered job_id "[0-9a-f-]{32}"/,
   },
   { fault: 'failure-empty-error', rule: '@callback-failed', because: /error on the failed record/ },
   {
@@ -320,18 +367,20 @@ export const FAULT_CASES: FaultCase[] = [
       /kinds of edit whose time more than doubled[\s\S]*10-step edits \(\d+\): [\d.]+ s per step over the first \d+, [\d.]+ over the last \d+ \(×\d/,
   },
   // A sick miner is named in one sentence, wherever it is caught.
+  // Global setup's first job meets the sickness: the run stops there, in one sentence, before any test.
   {
     fault: 'hangs-mid-job',
     rule: '@same-request-same-bytes',
     env: { ASYNC_HTTP_TIMEOUT_SECONDS: '2' },
-    // The setup job already made it hang: the first call of the test meets the silence.
+    stopsAtSetup: true,
     because:
-      /The miner at http:\/\/127\.0\.0\.1:\d+ gave no answer within 2 s on (POST \/edit|GET \/edit\/status\/e2e-\S+) during job e2e-/,
+      /The miner at http:\/\/127\.0\.0\.1:\d+ gave no answer within 2 s on GET \/edit\/status\/[0-9a-f-]{36} during global setup's first job/,
   },
   {
     fault: 'dies-mid-job',
     rule: '@same-request-same-bytes',
-    because: /The miner at http:\/\/127\.0\.0\.1:\d+ refused the connection \(ECONNREFUSED\)/,
+    stopsAtSetup: true,
+    because: /The miner at http:\/\/127\.0\.0\.1:\d+ refused the connection \(ECONNREFUSED\) on GET \/edit\/status\/[0-9a-f-]{36} during global setup's first job/,
   },
 ];
 

@@ -13,11 +13,18 @@ import { ADVISORY_CASES, caseName, FAULT_CASES, PROXY_CASES } from './fault-case
 test('the healthy reference miner, started by the config itself, passes every spec; every rule has a fault that fails it', async () => {
   test.slow(); // the whole suite, trusted digests included, in a child run
   // The cost reporter beside the JSON one: its plan and bill are on the console.
-  const run = await runSuite({ env: { ASYNC_TRUSTED_DIGESTS: 'reference-miner' }, reporter: 'json,./setup/cost-reporter.ts' });
+  // The bundled miner as started by the config holds each callback 8 s: judged on the orchestrator's own window.
+  const run = await runSuite({
+    env: { ASYNC_TRUSTED_DIGESTS: 'reference-miner', ASYNC_VALIDATOR_MIN_SECONDS: '8' },
+    reporter: 'json,./setup/cost-reporter.ts,./setup/pay-reporter.ts',
+  });
   const failures = run.tests.filter((t) => t.outcome !== 'expected').map((t) => `${t.title}: ${t.outcome}\n${t.errors}`);
   expect(failures, run.output).toEqual([]);
   expect(run.exitCode, run.output).toBe(0);
   expect(run.output).toContain('No ASYNC_MINER_URL: testing the bundled reference miner');
+  expect(run.output, 'the pay line').toMatch(
+    /What validators would pay for this run's orchestrator-shaped jobs: (\w+ ?\d? 0\.\d{3} \([\d.]+ s\), ){2}\w+ ?\d? 0\.\d{3} \([\d.]+ s\); the score they leave 0\.\d{3} .*; no ban risk/,
+  );
 
   const attachments = (rule: string) => run.tests.find((t) => t.tags.includes(rule))?.attachments ?? [];
   expect(attachments('@same-request-same-bytes'), 'the report shows the input and both outputs').toEqual(
@@ -80,7 +87,7 @@ const WHOLE_RUN_TIMEOUT_MS = 480_000;
 const ADVISORY_RUN = { env: { ASYNC_ADVISORY: 'true' }, args: ['--project', 'advisory'] };
 
 for (const faultCase of [...FAULT_CASES, ...ADVISORY_CASES]) {
-  const { fault, rule, because, miner, env, wholeRun } = faultCase;
+  const { fault, rule, because, miner, env, wholeRun, stopsAtSetup } = faultCase;
   const advisory = ADVISORY_CASES.includes(faultCase);
   const timeoutMs = wholeRun ? WHOLE_RUN_TIMEOUT_MS : ROW_TIMEOUT_MS;
   // A whole run's child is killed half a minute before the row's deadline, so the row still reports its output.
@@ -95,8 +102,16 @@ for (const faultCase of [...FAULT_CASES, ...ADVISORY_CASES]) {
         args: [...(advisory ? ADVISORY_RUN.args : []), ...(wholeRun ? [] : ['--grep', `${rule}\\b`])],
       }),
     );
-    expectCaught(run, faultCase.rule, caseName(faultCase), because);
+    if (stopsAtSetup) expectStoppedAtSetup(run, caseName(faultCase), because);
+    else expectCaught(run, faultCase.rule, caseName(faultCase), because);
   });
+}
+
+/** The run stopped in global setup with the sentence, before any test ran. */
+function expectStoppedAtSetup(run: Awaited<ReturnType<typeof runSuite>>, name: string, because: RegExp): void {
+  expect(run.exitCode, `the run against ${name} should stop at setup`).not.toBe(0);
+  expect(run.output).toMatch(because);
+  expect(run.tests.filter((t) => t.outcome !== 'skipped'), 'tests run after setup stopped').toEqual([]);
 }
 
 // The validator's path: --project proxy starts the reference proxy, with PROXY_FAULTS, in front of the miner.
@@ -192,9 +207,10 @@ const HEALTHY_MINERS = [
 for (const { name, miner, skipped, divergences } of HEALTHY_MINERS)
   test(`a healthy miner ${name} passes, with the checks it cannot serve skipped and its divergences named`, async () => {
     test.slow(); // the whole suite in a child run
-    const run = await withReferenceMiner(miner, (minerUrl) =>
+    // Each holds its callbacks as a compliant miner does, judged on the orchestrator's own window.
+    const run = await withReferenceMiner({ ...miner, callbackHoldSeconds: 8 }, (minerUrl) =>
       runSuite({
-        env: { ASYNC_MINER_URL: minerUrl, ASYNC_TRUSTED_DIGESTS: 'reference-miner' },
+        env: { ASYNC_MINER_URL: minerUrl, ASYNC_TRUSTED_DIGESTS: 'reference-miner', ASYNC_VALIDATOR_MIN_SECONDS: '8' },
         reporter: 'list,./setup/skips-and-divergences-reporter.ts,json',
       }),
     );

@@ -3,7 +3,7 @@ import { releasedPort } from '../support/free-port.ts';
 import { runSuite } from '../support/run-suite.ts';
 import { withReferenceMiner } from '../support/with-reference-miner.ts';
 
-// Before any test waits on a callback, the miner itself must reach the receiver: one 1-step job proves it.
+// Before any test waits on a callback, the miner itself must reach the receiver: global setup's first job proves it.
 const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
 const SETUP_ONLY = ['--grep', 'matches no test', '--pass-with-no-tests'];
 
@@ -21,10 +21,10 @@ test("a callback address the miner cannot reach ends the run at setup, quoting t
   expect(run.exitCode).not.toBe(0);
   expect(run.output).toMatch(
     new RegExp(
-      `The miner could not deliver a callback to http://127\\.0\\.0\\.2:${port}/callback/e2e-setup-callback-[\\w-]+: its record says callback failed \\("connect ECONNREFUSED 127\\.0\\.0\\.2:${port}"\\) \\(the address came from rule explicit: ASYNC_CALLBACK_BASE_URL names http://127\\.0\\.0\\.2:${port}\\); set ASYNC_CALLBACK_BASE_URL to an address of this machine the miner can reach; a miner in Docker reaches it through its network's gateway \\(docker network inspect <project>_default → IPAM\\.Config\\[0\\]\\.Gateway`,
+      `The miner could not deliver a callback to http://127\\.0\\.0\\.2:\\d+/callback/[0-9a-f-]{36}: its record says callback failed \\("connect ECONNREFUSED 127\\.0\\.0\\.2:\\d+"\\) \\(the address came from rule explicit: ASYNC_CALLBACK_BASE_URL names http://127\\.0\\.0\\.2:${port}\\); set ASYNC_CALLBACK_BASE_URL to an address of this machine the miner can reach; a miner in Docker reaches it through its network's gateway \\(docker network inspect <project>_default → IPAM\\.Config\\[0\\]\\.Gateway`,
     ),
   );
-  expect(run.output).toContain('one 64×64 edit at num_inference_steps 1 (it costs the miner one denoising step)');
+  expect(run.output).toMatch(/Proving the callback path with the first job, [0-9a-f-]{36}, calling back http:\/\/127\.0\.0\.2:\d+\/callback\//);
   expect(run.output).not.toMatch(STACK_FRAME);
   expect(run.tests, 'no test waited on a callback').toEqual([]);
 });
@@ -40,5 +40,5 @@ test('a miner that records no delivery and sends nothing is warned of, and the t
     runSuite({ env: { ASYNC_MINER_URL: minerUrl, ASYNC_CALLBACK_TIMEOUT_SECONDS: '1' }, args: SETUP_ONLY }),
   );
   expect(run.exitCode, run.output).toBe(0);
-  expect(run.output).toMatch(/Callback path not proven: the setup job e2e-setup-callback-[\w-]+ ended but no callback arrived within 1 s/);
+  expect(run.output).toMatch(/Callback path not proven: the first job [0-9a-f-]{36} ended but no callback arrived within 1 s/);
 });
