@@ -38,7 +38,7 @@ export async function sendCallback(
   const completed = record.status === 'completed';
   const base = { attempted_at: isoNow(), payload_status: completed ? ('completed' as const) : ('failed' as const) };
   if (job.expiresAtMs !== undefined && Date.now() > job.expiresAtMs && !faults.has('callback-after-expiry'))
-    return { ...base, status: 'expired', expiry: job.request.expiry, reason: 'expiry passed before the job finished' };
+    return { ...base, status: 'expired', expiry: job.request.expiry, reason: 'expiry passed before the callback was due' };
 
   const fields: Record<string, string> = {
     job_id: faults.has('callback-wrong-job-id') ? `edit-${randomUUID()}` : record.id,
