@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { deliverHeld, type DeliveryContext } from './callback-delivery.ts';
+import { callBack, deliverHeld, type DeliveryContext } from './callback-delivery.ts';
 import { editParameters, engineQuirks } from './edit-parameters.ts';
 import { editPixels, encodePng } from './edit-engine.ts';
 import { nondeterministicNudge, pngWithRunStamp, rawWithSharedBuffer, seededNoise, spoilOutput } from './fault-effects.ts';
@@ -49,8 +49,19 @@ export async function runJob(job: Job, worker: number, context: JobContext): Pro
     `job ${record.id} source=${record.request.image_source} seed=${request.seed} ${outcome.png ? 'completed' : 'failed'} in ${Date.now() - startedMs} ms`,
   );
   context.store.finished(job);
+  if (context.faults.has('callback-hold-blocks-worker')) return holdInWorker(job, outcome.png, context);
   context.activity.released(job); // the worker takes its next job now, while the callback waits out its hold
   deliverHeld(job, outcome.png, context).catch((error: Error) => context.log(`job ${record.id} callback not sent: ${error.message}`));
+}
+
+/** callback-hold-blocks-worker, the naive hold: the worker itself sleeps the whole hold after the edit, calls back, and only then takes its next job. */
+async function holdInWorker(job: Job, png: Buffer | undefined, context: JobContext): Promise<void> {
+  try {
+    if (png && !(await context.pause(context.callbackHoldMs))) return;
+    await callBack(job, png, context);
+  } finally {
+    context.activity.released(job);
+  }
 }
 
 async function processJob(job: Job, context: JobContext): Promise<Outcome> {

@@ -112,3 +112,23 @@ test('closing the miner during a hold sends nothing and leaves no timer behind',
   });
   expect(receiver.receivedNow('closed-held')).toEqual([]);
 });
+
+test('callback-hold-blocks-worker: the worker sleeps the hold itself, so the second of two jobs calls back after two holds', async ({
+  startMiner,
+  receiver,
+  imageB64,
+}) => {
+  const holdMs = 1_000;
+  const miner = await startMiner({ callbackHoldSeconds: holdMs / 1000, editLatencyMs: 50, faults: ['callback-hold-blocks-worker'] });
+  const ids = ['naive-a', 'naive-b'];
+  const postedMs = Date.now();
+  for (const job_id of ids)
+    expect((await miner.edit({ prompt: 'x', seed: 1, image_b64: imageB64, job_id, callback_url: receiver.track(job_id) })).status).toBe(
+      200,
+    );
+  const second = await receiver.waitFor('naive-b', { timeoutMs: 10_000 });
+  expect(second.receivedAtMs - postedMs).toBeGreaterThanOrEqual(2 * holdMs);
+  const [a, b] = await Promise.all(ids.map((id) => activityOf(miner, id)));
+  expect(b!.started_ms!, 'the second edit waited for the first callback').toBeGreaterThanOrEqual(a!.called_back_ms!);
+  expect(a!.released_ms!).toBeGreaterThanOrEqual(a!.called_back_ms!);
+});
