@@ -87,6 +87,8 @@ export const FAULTS = {
   'callback-hold-blocks-worker':
     'The callback hold sleeps in the worker: after each edit it waits the whole hold, calls back, and only then takes its next job.',
   'callback-error-on-success': 'A completed callback also carries a non-empty error field ("warning: safety checker disabled").',
+  'first-edit-differs':
+    'The first edit after a start rounds differently (a lazily compiled kernel): a few channel values off by one, later edits exact.',
   'hangs-mid-job': 'From the first edit on, the server accepts connections but answers no request, as an event loop stuck in an edit.',
   'dies-mid-job': 'At the first edit the miner closes its listener and drops every connection; npm run miner exits with code 1.',
 } as const;

@@ -3,7 +3,14 @@ import path from 'node:path';
 import { callBack, deliverHeld, type DeliveryContext } from './callback-delivery.ts';
 import { editParameters, engineQuirks } from './edit-parameters.ts';
 import { editPixels, encodePng } from './edit-engine.ts';
-import { nondeterministicNudge, pngWithRunStamp, rawWithSharedBuffer, seededNoise, spoilOutput } from './fault-effects.ts';
+import {
+  firstCallRounding,
+  nondeterministicNudge,
+  pngWithRunStamp,
+  rawWithSharedBuffer,
+  seededNoise,
+  spoilOutput,
+} from './fault-effects.ts';
 import type { Faults } from './faults.ts';
 import { InputImageError } from './image-input.ts';
 import { isoNow } from './iso-now.ts';
@@ -18,7 +25,7 @@ export type JobContext = DeliveryContext & {
   /** Simulated GPU time: fixed per edit, plus per denoising step (FLUX's time is close to proportional to steps). */
   editLatencyMs: number;
   stepLatencyMs: number;
-  /** Edits run so far, which slows-with-jobs makes every later edit pay for. */
+  /** Edits started so far: slows-with-jobs makes every later edit pay for them, first-edit-differs marks the first. */
   editsServed: number;
   /** Called as the edit itself starts; false when the miner fell sick (hung or dead) and the job goes no further. */
   editStarting: () => Promise<boolean>;
@@ -74,11 +81,13 @@ async function processJob(job: Job, context: JobContext): Promise<Outcome> {
     if (!(await context.editStarting())) return { png: undefined, abandoned: true };
     if (faults.has('input-ignored')) input = seededNoise(input.width, input.height, request.seed);
     const parameters = editParameters(request, faults);
+    const editIndex = context.editsServed++;
     // The steps the engine runs (steps-ignored runs 28 whatever was asked) are the ones the GPU pays for.
-    const leak = faults.has('slows-with-jobs') ? context.editsServed++ * SLOWDOWN_PER_EDIT_MS : 0;
+    const leak = faults.has('slows-with-jobs') ? editIndex * SLOWDOWN_PER_EDIT_MS : 0;
     const gpuMs = context.editLatencyMs + parameters.numInferenceSteps * context.stepLatencyMs + leak;
     await context.pause(gpuMs);
     const edited = editPixels(input, parameters, engineQuirks(faults, neighbour?.request.seed));
+    if (editIndex === 0 && faults.has('first-edit-differs')) firstCallRounding(edited);
     const unstable =
       faults.has('unstable-pixels') ||
       (faults.has('unstable-long-prompts') && request.prompt.length > 48) ||
