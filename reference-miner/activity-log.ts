@@ -9,8 +9,10 @@ export const JobActivitySchema = z.object({
   queued_ms: z.number(),
   started_ms: z.number().nullable(),
   ended_ms: z.number().nullable(),
-  /** When its worker was free to take the next job: after the callback it sends first. */
+  /** When its worker was free to take the next job: as soon as the record ended (the callback's hold runs apart). */
   released_ms: z.number().nullable(),
+  /** When its callback was POSTed (a completed job's after the hold); null while held, and when none is sent. */
+  called_back_ms: z.number().nullable(),
 });
 export type JobActivity = z.infer<typeof JobActivitySchema>;
 
@@ -25,7 +27,10 @@ export const ActivityReportSchema = z.object({
 });
 export type ActivityReport = z.infer<typeof ActivityReportSchema>;
 
-/** Records when each job was queued, and when and on which worker its processing started and ended, and the worker was free again. */
+/**
+ * Records when each job was queued, when and on which worker its processing started and ended, when the worker
+ * was free again, and when the callback went out.
+ */
 export class ActivityLog {
   private readonly entries = new Map<object, JobActivity>();
 
@@ -36,7 +41,16 @@ export class ActivityLog {
   ) {}
 
   queued(job: object, id: string, steps: number, now = Date.now()): void {
-    this.entries.set(job, { id, worker: null, steps, queued_ms: now, started_ms: null, ended_ms: null, released_ms: null });
+    this.entries.set(job, {
+      id,
+      worker: null,
+      steps,
+      queued_ms: now,
+      started_ms: null,
+      ended_ms: null,
+      released_ms: null,
+      called_back_ms: null,
+    });
   }
 
   started(job: object, worker: number, now = Date.now()): void {
@@ -49,6 +63,10 @@ export class ActivityLog {
 
   released(job: object, now = Date.now()): void {
     Object.assign(this.entries.get(job) ?? {}, { released_ms: now });
+  }
+
+  calledBack(job: object, now = Date.now()): void {
+    Object.assign(this.entries.get(job) ?? {}, { called_back_ms: now });
   }
 
   report(now = Date.now()): ActivityReport {

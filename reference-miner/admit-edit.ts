@@ -18,7 +18,13 @@ export type Answer = { status: number; body: unknown };
 const UNSAFE_JOB_ID = /[/\\\0]|\.\./;
 
 /** POST /edit up to the queue: validation, the image source, and the job record. An Answer means refused. */
-export async function admitEdit(body: unknown, rules: RevisionRules, store: JobStore, faults: Faults): Promise<Job | Answer> {
+export async function admitEdit(
+  body: unknown,
+  arrivedAtMs: number,
+  rules: RevisionRules,
+  store: JobStore,
+  faults: Faults,
+): Promise<Job | Answer> {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     return {
       status: 422,
@@ -66,6 +72,7 @@ export async function admitEdit(body: unknown, rules: RevisionRules, store: JobS
     input: plan,
     callbackSecret: request.callback_secret ?? undefined,
     expiresAtMs: request.expiry ? expiryMs(request.expiry, faults) : undefined,
+    arrivedAtMs,
   };
 }
 

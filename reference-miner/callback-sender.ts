@@ -21,6 +21,8 @@ export class SharedUploadBuffer {
 
 // Callbacks this close together count as jobs that ran side by side.
 const SIDE_BY_SIDE_MS = 2_000;
+// callback-error-on-success: a warning a miner put in the error field of a job that succeeded.
+const WARNING_ON_SUCCESS = 'warning: safety checker disabled';
 
 /**
  * POSTs a finished job's outcome once, with no retries, and says what became of it: multipart with the
@@ -38,7 +40,7 @@ export async function sendCallback(
   const completed = record.status === 'completed';
   const base = { attempted_at: isoNow(), payload_status: completed ? ('completed' as const) : ('failed' as const) };
   if (job.expiresAtMs !== undefined && Date.now() > job.expiresAtMs && !faults.has('callback-after-expiry'))
-    return { ...base, status: 'expired', expiry: job.request.expiry, reason: 'expiry passed before the job finished' };
+    return { ...base, status: 'expired', expiry: job.request.expiry, reason: 'expiry passed before the callback was due' };
 
   const fields: Record<string, string> = {
     job_id: faults.has('callback-wrong-job-id') ? `edit-${randomUUID()}` : record.id,
@@ -47,7 +49,8 @@ export async function sendCallback(
   };
   // Known quirk of the real miner: the callback's image_url lacks the edits/ segment.
   if (completed) fields.image_url = `${serviceUrl}/images/${record.id}.png`;
-  else fields.error = record.error ?? 'unknown error';
+  if (completed && faults.has('callback-error-on-success')) fields.error = WARNING_ON_SUCCESS;
+  if (!completed) fields.error = record.error ?? 'unknown error';
 
   const headers: Record<string, string> = {};
   if (job.callbackSecret && !faults.has('callback-without-secret')) headers['X-Callback-Secret'] = job.callbackSecret;

@@ -29,6 +29,8 @@ export const MinerConfigSchema = z.object({
   /** Simulated GPU time of an edit: the fixed part, plus stepLatencyMs per denoising step. */
   editLatencyMs: int(0).default(0),
   stepLatencyMs: int(0).default(0),
+  /** A completed job's callback is sent no sooner than this many seconds after its POST /edit arrived (the orchestrator's minimum runtime). */
+  callbackHoldSeconds: z.coerce.number().nonnegative().default(8),
   maxBodyBytes: int(1024).default(32 * 1024 * 1024),
   protocolRevision: z.enum(PROTOCOL_REVISIONS).default('both'),
   faults: faultListSchema(FAULTS, isFaultName),
@@ -48,6 +50,7 @@ const VARIABLES: Record<keyof MinerConfig, string> = {
   jobRecordTtlSeconds: 'JOB_RECORD_TTL_SECONDS',
   editLatencyMs: 'MINER_EDIT_LATENCY_MS',
   stepLatencyMs: 'MINER_STEP_LATENCY_MS',
+  callbackHoldSeconds: 'MINER_CALLBACK_HOLD_SECONDS',
   maxBodyBytes: 'MINER_MAX_BODY_BYTES',
   protocolRevision: 'MINER_PROTOCOL_REVISION',
   faults: 'MINER_FAULTS',

@@ -84,6 +84,11 @@ export const FAULTS = {
   'static-image-differs':
     'The static copy at /images/edits/<id>.png is the image re-encoded with other settings, so its bytes differ from /edit/result.',
   'slows-with-jobs': 'Each edit takes 20 ms longer than the one before it, as a miner that leaks per job served.',
+  'callback-hold-blocks-worker':
+    'The callback hold sleeps in the worker: after each edit it waits the whole hold, calls back, and only then takes its next job.',
+  'callback-error-on-success': 'A completed callback also carries a non-empty error field ("warning: safety checker disabled").',
+  'first-edit-differs':
+    'The first edit after a start rounds differently (a lazily compiled kernel): a few channel values off by one, later edits exact.',
   'hangs-mid-job': 'From the first edit on, the server accepts connections but answers no request, as an event loop stuck in an edit.',
   'dies-mid-job': 'At the first edit the miner closes its listener and drops every connection; npm run miner exits with code 1.',
 } as const;

@@ -2,6 +2,7 @@ import type { CallbackDelivery, JobRecord } from '../protocol/edit-job.ts';
 import type { ImageSource } from '../protocol/edit-job.ts';
 import type { ParsedEditRequest } from '../protocol/edit-job.ts';
 import type { Faults } from './faults.ts';
+import { isoNow } from './iso-now.ts';
 
 /** Where a job's input comes from, decided at submission (seed protocol) or in the worker (image_url, later revision). */
 export type InputPlan =
@@ -16,6 +17,8 @@ export type Job = {
   input: InputPlan;
   callbackSecret: string | undefined;
   expiresAtMs: number | undefined;
+  /** When its POST /edit arrived (epoch ms): a completed job's callback is held until callbackHoldSeconds after it. */
+  arrivedAtMs: number;
 };
 
 /** The record at /edit/status; its request echo never carries the secret, unless a fault says so. */
@@ -41,3 +44,11 @@ export function newRecord(id: string, request: ParsedEditRequest, source: ImageS
 }
 
 export type { CallbackDelivery, JobRecord };
+
+/** The record's end: completed or failed now, with the failure's error. */
+export function markEnded(job: Job, status: 'completed' | 'failed', error?: string): void {
+  const now = isoNow();
+  job.record.status = status;
+  if (status === 'completed') job.record.completed_at = now;
+  else Object.assign(job.record, { failed_at: now, error });
+}

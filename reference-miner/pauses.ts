@@ -1,14 +1,17 @@
-/** Timed waits (simulated GPU time, the late-completion fault) that all end at once when the miner closes. */
+/** Timed waits (simulated GPU time, callback holds, the late-completion fault) that all end at once when the miner closes. */
 export class Pauses {
-  private readonly pending = new Set<{ timer: NodeJS.Timeout | undefined; resolve: () => void }>();
+  private readonly pending = new Set<{ timer: NodeJS.Timeout | undefined; resolve: (elapsed: boolean) => void }>();
+  private closed = false;
 
-  pause = (ms: number): Promise<void> => {
-    if (ms <= 0) return Promise.resolve();
-    return new Promise<void>((resolve) => {
+  /** Resolves true when `ms` passed, false when the miner's closing ended the wait (or had already happened). */
+  pause = (ms: number): Promise<boolean> => {
+    if (this.closed) return Promise.resolve(false);
+    if (ms <= 0) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
       const entry = {
         timer: setTimeout(() => {
           this.pending.delete(entry);
-          resolve();
+          resolve(true);
         }, ms),
         resolve,
       };
@@ -17,12 +20,14 @@ export class Pauses {
   };
 
   /** A wait with no timer: only the miner's closing ends it. */
-  untilClosed = (): Promise<void> => new Promise<void>((resolve) => this.pending.add({ timer: undefined, resolve }));
+  untilClosed = (): Promise<void> =>
+    this.closed ? Promise.resolve() : new Promise<void>((resolve) => this.pending.add({ timer: undefined, resolve: () => resolve() }));
 
   endAll(): void {
+    this.closed = true;
     for (const entry of this.pending) {
       clearTimeout(entry.timer);
-      entry.resolve();
+      entry.resolve(false);
     }
     this.pending.clear();
   }

@@ -38,12 +38,14 @@ export function createRoutes({ config, faults, store, queue, activity }: RouteDe
         job_record_ttl_seconds: config.jobRecordTtlSeconds,
         edit_latency_ms: config.editLatencyMs,
         step_latency_ms: config.stepLatencyMs,
+        callback_hold_seconds: config.callbackHoldSeconds,
         faults: faults.list(),
       },
     };
   }
 
   async function submit(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const arrivedAtMs = Date.now(); // before the body is read: the orchestrator's clock started even earlier
     if (!config.enableKontextEdit) return answerJson(response, 503, { detail: 'Kontext editing is disabled (ENABLE_KONTEXT_EDIT=false)' });
     const raw = await readBody(request, faults.has('no-body-limit') ? Infinity : config.maxBodyBytes);
     if (!raw) return answerJson(response, 413, { detail: `Request body exceeds ${config.maxBodyBytes} bytes` });
@@ -53,7 +55,7 @@ export function createRoutes({ config, faults, store, queue, activity }: RouteDe
     } catch (error) {
       return answerJson(response, 422, { detail: jsonInvalidDetail(error as Error) });
     }
-    const admitted = await admitEdit(body, rules, store, faults);
+    const admitted = await admitEdit(body, arrivedAtMs, rules, store, faults);
     if ('status' in admitted) return answerJson(response, admitted.status, admitted.body);
     if (faults.has('queue-full-503') && queue.isFull())
       return answerJson(response, 503, { detail: `Inference queue is full (${config.inferenceQueueMaxsize} jobs waiting)` });

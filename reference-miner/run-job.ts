@@ -1,34 +1,32 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ActivityLog } from './activity-log.ts';
-import { sendCallback, type SharedUploadBuffer } from './callback-sender.ts';
+import { callBack, deliverHeld, type DeliveryContext } from './callback-delivery.ts';
 import { editParameters, engineQuirks } from './edit-parameters.ts';
 import { editPixels, encodePng } from './edit-engine.ts';
-import { nondeterministicNudge, pngWithRunStamp, rawWithSharedBuffer, seededNoise, spoilOutput } from './fault-effects.ts';
+import {
+  firstCallRounding,
+  nondeterministicNudge,
+  pngWithRunStamp,
+  rawWithSharedBuffer,
+  seededNoise,
+  spoilOutput,
+} from './fault-effects.ts';
 import type { Faults } from './faults.ts';
 import { InputImageError } from './image-input.ts';
 import { isoNow } from './iso-now.ts';
 import { resolveInput } from './job-input.ts';
-import type { Job } from './job-record.ts';
+import { markEnded, type Job } from './job-record.ts';
 import type { JobStore } from './job-store.ts';
 import { resultFile } from './result-file.ts';
 
-export type JobContext = {
+export type JobContext = DeliveryContext & {
   store: JobStore;
-  activity: ActivityLog;
-  faults: Faults;
   outputDir: string;
-  serviceUrl: string;
   /** Simulated GPU time: fixed per edit, plus per denoising step (FLUX's time is close to proportional to steps). */
   editLatencyMs: number;
   stepLatencyMs: number;
-  callbackTimeoutMs: number;
-  /** Edits run so far, which slows-with-jobs makes every later edit pay for. */
+  /** Edits started so far: slows-with-jobs makes every later edit pay for them, first-edit-differs marks the first. */
   editsServed: number;
-  /** Where callback-swapped images come from: the image of the callback sent just before. */
-  uploadBuffer: SharedUploadBuffer;
-  /** Waits that end when the miner closes, so no timer outlives it. */
-  pause: (ms: number) => Promise<void>;
   /** Called as the edit itself starts; false when the miner fell sick (hung or dead) and the job goes no further. */
   editStarting: () => Promise<boolean>;
   log: (line: string) => void;
@@ -40,7 +38,7 @@ const SLOWDOWN_PER_EDIT_MS = 20;
 /** A job's processing ends with its PNG, with a failure (the record says why), or abandoned, never to end. */
 type Outcome = { png: Buffer } | { png: undefined; abandoned: boolean };
 
-/** The worker's part of a job: input, edit, file, status, then the callback. */
+/** The worker's part of a job: input, edit, file, status; the callback then goes out in a task of its own, after the hold. */
 export async function runJob(job: Job, worker: number, context: JobContext): Promise<void> {
   const { record, request } = job;
   const startedMs = Date.now();
@@ -50,15 +48,26 @@ export async function runJob(job: Job, worker: number, context: JobContext): Pro
   record.started_at = isoNow(new Date(startedMs - (context.faults.has('timestamps-out-of-order') ? 5_000 : 0)));
   const outcome = await processJob(job, context);
   context.activity.ended(job);
+  if (!outcome.png && outcome.abandoned) {
+    context.activity.released(job);
+    return;
+  }
+  context.log(
+    `job ${record.id} source=${record.request.image_source} seed=${request.seed} ${outcome.png ? 'completed' : 'failed'} in ${Date.now() - startedMs} ms`,
+  );
+  context.store.finished(job);
+  if (context.faults.has('callback-hold-blocks-worker')) return holdInWorker(job, outcome.png, context);
+  context.activity.released(job); // the worker takes its next job now, while the callback waits out its hold
+  deliverHeld(job, outcome.png, context).catch((error: Error) => context.log(`job ${record.id} callback not sent: ${error.message}`));
+}
+
+/** callback-hold-blocks-worker, the naive hold: the worker itself sleeps the whole hold after the edit, calls back, and only then takes its next job. */
+async function holdInWorker(job: Job, png: Buffer | undefined, context: JobContext): Promise<void> {
   try {
-    if (!outcome.png && outcome.abandoned) return;
-    context.log(
-      `job ${record.id} source=${record.request.image_source} seed=${request.seed} ${outcome.png ? 'completed' : 'failed'} in ${Date.now() - startedMs} ms`,
-    );
-    context.store.finished(job);
-    await callBack(job, outcome.png, context);
+    if (png && !(await context.pause(context.callbackHoldMs))) return;
+    await callBack(job, png, context);
   } finally {
-    context.activity.released(job); // the worker takes its next job only now
+    context.activity.released(job);
   }
 }
 
@@ -72,10 +81,13 @@ async function processJob(job: Job, context: JobContext): Promise<Outcome> {
     if (!(await context.editStarting())) return { png: undefined, abandoned: true };
     if (faults.has('input-ignored')) input = seededNoise(input.width, input.height, request.seed);
     const parameters = editParameters(request, faults);
+    const editIndex = context.editsServed++;
     // The steps the engine runs (steps-ignored runs 28 whatever was asked) are the ones the GPU pays for.
-    const leak = faults.has('slows-with-jobs') ? context.editsServed++ * SLOWDOWN_PER_EDIT_MS : 0;
-    await context.pause(context.editLatencyMs + parameters.numInferenceSteps * context.stepLatencyMs + leak);
+    const leak = faults.has('slows-with-jobs') ? editIndex * SLOWDOWN_PER_EDIT_MS : 0;
+    const gpuMs = context.editLatencyMs + parameters.numInferenceSteps * context.stepLatencyMs + leak;
+    await context.pause(gpuMs);
     const edited = editPixels(input, parameters, engineQuirks(faults, neighbour?.request.seed));
+    if (editIndex === 0 && faults.has('first-edit-differs')) firstCallRounding(edited);
     const unstable =
       faults.has('unstable-pixels') ||
       (faults.has('unstable-long-prompts') && request.prompt.length > 48) ||
@@ -109,38 +121,4 @@ function failureText(job: Job, error: Error, faults: Faults): string {
   if (faults.has('failure-empty-error')) return '';
   const reason = error instanceof InputImageError ? error.message : `Edit failed: ${error.message}`;
   return faults.has('secret-in-error') ? `${reason} for request ${JSON.stringify(job.request)}` : reason;
-}
-
-async function callBack(job: Job, png: Buffer | undefined, context: JobContext): Promise<void> {
-  const { record, request } = job;
-  const { faults } = context;
-  const succeeded = png !== undefined;
-  const completesLate = record.status === 'processing'; // callback-before-completed: the record catches up afterwards
-  const silent = !request.callback_url || faults.has(succeeded ? 'callback-never-sent' : 'failure-never-calls-back');
-  if (!silent) {
-    const payload = {
-      ...record,
-      status: succeeded ? ('completed' as const) : record.status,
-      completed_at: record.completed_at ?? isoNow(),
-    };
-    const image = png && faults.has('callback-images-swapped') ? context.uploadBuffer.exchange(png) : png;
-    const send = () => sendCallback({ ...job, record: payload }, image, context.serviceUrl, context.callbackTimeoutMs, faults);
-    const delivery = await send();
-    if (!faults.has('callback-not-recorded')) record.callback = delivery;
-    if (faults.has('callback-sent-twice')) {
-      await context.pause(1_000);
-      await send();
-    }
-  }
-  if (completesLate) {
-    await context.pause(300);
-    markEnded(job, 'completed');
-  }
-}
-
-function markEnded(job: Job, status: 'completed' | 'failed', error?: string): void {
-  const now = isoNow();
-  job.record.status = status;
-  if (status === 'completed') job.record.completed_at = now;
-  else Object.assign(job.record, { failed_at: now, error });
 }

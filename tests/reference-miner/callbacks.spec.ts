@@ -25,6 +25,7 @@ test('success: one multipart POST with the secret, the fields, the quirky image_
     imageContentType: 'image/png',
   });
   expect(receipt.fields).toMatchObject({ job_id: 'cb-ok', status: 'completed', image_url: expect.stringMatching(/\/images\/cb-ok\.png$/) });
+  expect(receipt.fields.error, 'a success carries no error field').toBeUndefined();
   expect(receipt.image!.equals(png!)).toBe(true);
   const delivery = await miner.waitFor('cb-ok', (r) => r.callback ?? undefined, 'a recorded delivery');
   expect(delivery).toMatchObject({
@@ -131,4 +132,23 @@ test('past expiry nothing is sent and the record says expired; a zone-less expir
   });
   expect(await miner.waitFor('cb-future', (r) => r.callback ?? undefined, 'a recorded outcome')).toMatchObject({ status: 'delivered' });
   expect(receiver.receivedNow('cb-expired')).toEqual([]);
+});
+
+test('callback-error-on-success: a completed callback, image and all, also carries a non-empty error field', async ({
+  startMiner,
+  receiver,
+  imageB64,
+}) => {
+  const miner = await startMiner({ faults: ['callback-error-on-success'] });
+  const { png } = await miner.run({
+    prompt: 'x',
+    seed: 1,
+    image_b64: imageB64,
+    job_id: 'cb-warning',
+    callback_url: receiver.track('cb-warning'),
+  });
+  const receipt = await receiver.waitFor('cb-warning', { timeoutMs: 5_000 });
+  expect(receipt).toMatchObject({ encoding: 'multipart', problem: undefined });
+  expect(receipt.fields).toMatchObject({ status: 'completed', error: 'warning: safety checker disabled' });
+  expect(receipt.image!.equals(png!)).toBe(true);
 });

@@ -19,6 +19,7 @@ test("the real miner's variables configure it, with the real defaults", () => {
     jobRecordTtlSeconds: 300,
     editLatencyMs: 0,
     stepLatencyMs: 0,
+    callbackHoldSeconds: 8,
     protocolRevision: 'both',
     faults: [],
   });
@@ -29,6 +30,7 @@ test("the real miner's variables configure it, with the real defaults", () => {
       INFERENCE_WORKERS: '2',
       MINER_EDIT_LATENCY_MS: '200',
       MINER_STEP_LATENCY_MS: '100',
+      MINER_CALLBACK_HOLD_SECONDS: '2.5',
       MINER_FAULTS: 'seed-ignored, result-missing',
     }),
   ).toMatchObject({
@@ -37,6 +39,7 @@ test("the real miner's variables configure it, with the real defaults", () => {
     inferenceWorkers: 2,
     editLatencyMs: 200,
     stepLatencyMs: 100,
+    callbackHoldSeconds: 2.5,
     faults: ['seed-ignored', 'result-missing'],
   });
 });
@@ -46,6 +49,7 @@ for (const [variable, value, says] of [
   ['ENABLE_KONTEXT_EDIT', 'sure', /ENABLE_KONTEXT_EDIT="sure" is not accepted/],
   ['INFERENCE_WORKERS', '0', /INFERENCE_WORKERS="0" is not accepted/],
   ['MINER_STEP_LATENCY_MS', '-5', /MINER_STEP_LATENCY_MS="-5" is not accepted/],
+  ['MINER_CALLBACK_HOLD_SECONDS', '-1', /MINER_CALLBACK_HOLD_SECONDS="-1" is not accepted/],
   ['MINER_PROTOCOL_REVISION', 'newest', /MINER_PROTOCOL_REVISION="newest" is not accepted/],
   [
     'MINER_FAULTS',

@@ -4,8 +4,9 @@ import { sampleImage } from '../../lib/images/sample-image.ts';
 import { JobRecordSchema, type JobRecord } from '../../protocol/edit-job.ts';
 import { waitUntil } from '../../lib/wait-until.ts';
 import type { MinerOverrides } from '../../reference-miner/config.ts';
-import { startReferenceMiner, type RunningMiner } from '../../reference-miner/server.ts';
+import type { RunningMiner } from '../../reference-miner/server.ts';
 import { call, type Answer } from './reference-servers.ts';
+import { startTestMiner } from './with-reference-miner.ts';
 
 export type { Answer } from './reference-servers.ts';
 
@@ -55,9 +56,9 @@ export class MinerUnderTest {
 }
 
 type MinerFixtures = {
-  /** Starts a reference miner in this process (editing on, free port, output in the test's folder); stopped after the test. */
+  /** Starts a reference miner in this process (editing on, free port, output in the test's folder, no callback hold); stopped after the test. */
   startMiner: (overrides?: MinerOverrides) => Promise<MinerUnderTest>;
-  /** A healthy reference miner with default settings. */
+  /** A healthy reference miner with default settings, but no callback hold. */
   miner: MinerUnderTest;
   /** A callback receiver for the miner's callbacks. */
   receiver: CallbackReceiver;
@@ -66,11 +67,10 @@ type MinerFixtures = {
 };
 
 export const test = base.extend<MinerFixtures>({
-  startMiner: async ({}, use, testInfo) => {
+  startMiner: async ({}, use) => {
     const running: RunningMiner[] = [];
     await use(async (overrides = {}) => {
-      const outputDir = testInfo.outputPath(`miner-${running.length}`);
-      const miner = await startReferenceMiner({ host: '127.0.0.1', port: 0, enableKontextEdit: true, outputDir, ...overrides });
+      const miner = await startTestMiner(overrides);
       running.push(miner);
       return new MinerUnderTest(miner.url);
     });

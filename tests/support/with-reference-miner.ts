@@ -5,12 +5,13 @@ import { startReferenceMiner, type RunningMiner } from '../../reference-miner/se
 let started = 0;
 
 /**
- * A reference miner in this process on a free loopback port, editing enabled, its output in the running
+ * A reference miner in this process on a free loopback port, editing enabled, no callback hold, its output in the running
  * test's output folder (which Playwright clears): the one way the project's tests start a miner.
  */
 export function startTestMiner(overrides: MinerOverrides = {}): Promise<RunningMiner> {
   const outputDir = test.info().outputPath(`miner-${started++}`);
-  return startReferenceMiner({ host: '127.0.0.1', port: 0, enableKontextEdit: true, outputDir, ...overrides });
+  // No callback hold unless asked: tests of other rules must not pay 8 s per callback (the hold has tests of its own).
+  return startReferenceMiner({ host: '127.0.0.1', port: 0, enableKontextEdit: true, outputDir, callbackHoldSeconds: 0, ...overrides });
 }
 
 /** Runs `body` against a reference miner with the given settings and faults, and always stops it. */
