@@ -31,6 +31,8 @@ export const MinerConfigSchema = z.object({
   stepLatencyMs: int(0).default(0),
   /** A completed job's callback is sent no sooner than this many seconds after its POST /edit arrived (the orchestrator's minimum runtime). */
   callbackHoldSeconds: z.coerce.number().nonnegative().default(8),
+  /** Imitates the seed revision's event loop: the simulated GPU time is spent synchronously, so no HTTP is answered during an edit. */
+  blocksWhileEditing: flag.default(false),
   maxBodyBytes: int(1024).default(32 * 1024 * 1024),
   protocolRevision: z.enum(PROTOCOL_REVISIONS).default('both'),
   faults: faultListSchema(FAULTS, isFaultName),
@@ -51,6 +53,7 @@ const VARIABLES: Record<keyof MinerConfig, string> = {
   editLatencyMs: 'MINER_EDIT_LATENCY_MS',
   stepLatencyMs: 'MINER_STEP_LATENCY_MS',
   callbackHoldSeconds: 'MINER_CALLBACK_HOLD_SECONDS',
+  blocksWhileEditing: 'MINER_BLOCKS_WHILE_EDITING',
   maxBodyBytes: 'MINER_MAX_BODY_BYTES',
   protocolRevision: 'MINER_PROTOCOL_REVISION',
   faults: 'MINER_FAULTS',

@@ -32,3 +32,8 @@ export class Pauses {
     this.pending.clear();
   }
 }
+
+/** Spends `ms` without yielding, as a synchronous GPU call in a request handler: the event loop answers nothing meanwhile. */
+export function blockEventLoop(ms: number): void {
+  if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}

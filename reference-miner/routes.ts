@@ -39,6 +39,7 @@ export function createRoutes({ config, faults, store, queue, activity }: RouteDe
         edit_latency_ms: config.editLatencyMs,
         step_latency_ms: config.stepLatencyMs,
         callback_hold_seconds: config.callbackHoldSeconds,
+        blocks_while_editing: config.blocksWhileEditing,
         faults: faults.list(),
       },
     };

@@ -17,6 +17,7 @@ import { isoNow } from './iso-now.ts';
 import { resolveInput } from './job-input.ts';
 import { markEnded, type Job } from './job-record.ts';
 import type { JobStore } from './job-store.ts';
+import { blockEventLoop } from './pauses.ts';
 import { resultFile } from './result-file.ts';
 
 export type JobContext = DeliveryContext & {
@@ -25,6 +26,8 @@ export type JobContext = DeliveryContext & {
   /** Simulated GPU time: fixed per edit, plus per denoising step (FLUX's time is close to proportional to steps). */
   editLatencyMs: number;
   stepLatencyMs: number;
+  /** The seed revision's event loop: the simulated GPU time is spent synchronously, so no request is answered meanwhile. */
+  blocksWhileEditing: boolean;
   /** Edits started so far: slows-with-jobs makes every later edit pay for them, first-edit-differs marks the first. */
   editsServed: number;
   /** Called as the edit itself starts; false when the miner fell sick (hung or dead) and the job goes no further. */
@@ -85,7 +88,8 @@ async function processJob(job: Job, context: JobContext): Promise<Outcome> {
     // The steps the engine runs (steps-ignored runs 28 whatever was asked) are the ones the GPU pays for.
     const leak = faults.has('slows-with-jobs') ? editIndex * SLOWDOWN_PER_EDIT_MS : 0;
     const gpuMs = context.editLatencyMs + parameters.numInferenceSteps * context.stepLatencyMs + leak;
-    await context.pause(gpuMs);
+    if (context.blocksWhileEditing) blockEventLoop(gpuMs);
+    else await context.pause(gpuMs);
     const edited = editPixels(input, parameters, engineQuirks(faults, neighbour?.request.seed));
     if (editIndex === 0 && faults.has('first-edit-differs')) firstCallRounding(edited);
     const unstable =

@@ -46,6 +46,7 @@ export async function startReferenceMiner(
     serviceUrl,
     editLatencyMs: config.editLatencyMs,
     stepLatencyMs: config.stepLatencyMs,
+    blocksWhileEditing: config.blocksWhileEditing,
     callbackHoldMs: config.callbackHoldSeconds * 1000,
     callbackTimeoutMs: config.callbackTimeoutSeconds * 1000,
     uploadBuffer: new SharedUploadBuffer(),

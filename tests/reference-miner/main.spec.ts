@@ -20,6 +20,7 @@ test("the real miner's variables configure it, with the real defaults", () => {
     editLatencyMs: 0,
     stepLatencyMs: 0,
     callbackHoldSeconds: 8,
+    blocksWhileEditing: false,
     protocolRevision: 'both',
     faults: [],
   });
@@ -31,6 +32,7 @@ test("the real miner's variables configure it, with the real defaults", () => {
       MINER_EDIT_LATENCY_MS: '200',
       MINER_STEP_LATENCY_MS: '100',
       MINER_CALLBACK_HOLD_SECONDS: '2.5',
+      MINER_BLOCKS_WHILE_EDITING: 'true',
       MINER_FAULTS: 'seed-ignored, result-missing',
     }),
   ).toMatchObject({
@@ -40,6 +42,7 @@ test("the real miner's variables configure it, with the real defaults", () => {
     editLatencyMs: 200,
     stepLatencyMs: 100,
     callbackHoldSeconds: 2.5,
+    blocksWhileEditing: true,
     faults: ['seed-ignored', 'result-missing'],
   });
 });
