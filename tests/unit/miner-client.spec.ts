@@ -137,20 +137,21 @@ test('with a callback coming, completion is noticed within tens of milliseconds 
   await miner.waitForEnd(JOB, { timeoutMs: 5_000 });
   const lagMs = performance.now() - job.completesAt;
   testInfo.annotations.push({ type: 'completion noticed', description: `${lagMs.toFixed(1)} ms late, ${job.polls} polls in 2 s` });
-  // Woken by the callback, not by its 1 s guard poll: a quarter of the job's 2 s, room for a busy machine.
+  // Woken by the callback or its next 250 ms poll, whichever first: a quarter of the job's 2 s, room for a busy machine.
   expect(lagMs, 'milliseconds between completion and the client noticing').toBeLessThan(500);
-  expect(job.polls, 'status polls during a 2 s job with a callback').toBeLessThanOrEqual(5);
+  // 20, 40, 80, 160 ms, then every 250 ms: a compliant miner holds its callback 8 s, so the record says when it ended.
+  expect(job.polls, 'status polls during a 2 s job with a callback').toBeLessThanOrEqual(13);
 });
 
-test('without a callback, polling backs off to a second, so a production miner is not flooded', async ({ clientOf }, testInfo) => {
+test('without a callback, polling backs off to 250 ms, so a production miner is not flooded', async ({ clientOf }, testInfo) => {
   const job = jobCompletingIn(2_000);
   const miner = await clientOf(job.script);
   await miner.waitForEnd(JOB);
   const lagMs = performance.now() - job.completesAt;
   testInfo.annotations.push({ type: 'completion noticed', description: `${lagMs.toFixed(1)} ms late, ${job.polls} polls in 2 s` });
-  // Backed off to at most a second between polls: noticed within the job's own length, however busy the machine.
+  // Backed off to at most 250 ms between polls: noticed within the job's own length, however busy the machine.
   expect(lagMs, 'milliseconds between completion and the client noticing').toBeLessThan(2_000);
-  expect(job.polls, 'status polls during a 2 s job').toBeLessThanOrEqual(10);
+  expect(job.polls, 'status polls during a 2 s job').toBeLessThanOrEqual(13);
 });
 
 test('a callback wait ends as soon as the job record says the miner could not deliver it, quoting its error', async ({ clientOf }) => {
