@@ -31,7 +31,7 @@ export default tseslint.config(
       'playwright/no-focused-test': 'error',
       // Skips here are conditional and carry their reason (a revision, a missing dockerd).
       'playwright/no-skipped-test': 'off',
-      'playwright/expect-expect': ['error', { assertFunctionNames: ['expectCaught', 'expectOneSentenceAtOnce'] }],
+      'playwright/expect-expect': ['error', { assertFunctionNames: ['expectCaught', 'expectOneSentenceAtOnce', 'expectStoppedAtSetup'] }],
     },
   },
   {

@@ -154,7 +154,8 @@ export const FAULT_CASES: FaultCase[] = [
     // Scaled down: a 1 s hold, a 2 s budget and 0.3 s edits keep the row short; the pair's second job waits out the first's hold.
     miner: { callbackHoldSeconds: 1, editLatencyMs: 300 },
     env: { ASYNC_VALIDATOR_MIN_SECONDS: '1', ASYNC_VALIDATOR_BUDGET_SECONDS: '2' },
-    because: /The orchestrator would fail the pair \d \(job [0-9a-f-]{36}\) as flux_kontext_max_latency_violation: the callback came \d+\.\d\d s after the POST's answer, over the 2\.00 s allowed/,
+    because:
+      /The orchestrator would fail the pair \d \(job [0-9a-f-]{36}\) as flux_kontext_max_latency_violation: the callback came \d+\.\d\d s after the POST's answer, over the 2\.00 s allowed/,
   },
   {
     rule: '@validator-window',
@@ -299,7 +300,8 @@ export const FAULT_CASES: FaultCase[] = [
     rule: '@validator-window',
     miner: { callbackHoldSeconds: 0 },
     env: { ASYNC_VALIDATOR_MIN_SECONDS: '0' },
-    because: /as dispatch_failed: POST \/edit should keep the client's job_id "[0-9a-f-]{36}", but the miner answered job_id "[0-9a-f-]{32}"/,
+    because:
+      /as dispatch_failed: POST \/edit should keep the client's job_id "[0-9a-f-]{36}", but the miner answered job_id "[0-9a-f-]{32}"/,
   },
   { fault: 'failure-empty-error', rule: '@callback-failed', because: /error on the failed record/ },
   {
@@ -380,7 +382,8 @@ export const FAULT_CASES: FaultCase[] = [
     fault: 'dies-mid-job',
     rule: '@same-request-same-bytes',
     stopsAtSetup: true,
-    because: /The miner at http:\/\/127\.0\.0\.1:\d+ refused the connection \(ECONNREFUSED\) on GET \/edit\/status\/[0-9a-f-]{36} during global setup's first job/,
+    because:
+      /The miner at http:\/\/127\.0\.0\.1:\d+ refused the connection \(ECONNREFUSED\) on GET \/edit\/status\/[0-9a-f-]{36} during global setup's first job/,
   },
 ];
 

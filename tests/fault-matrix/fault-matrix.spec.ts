@@ -111,7 +111,10 @@ for (const faultCase of [...FAULT_CASES, ...ADVISORY_CASES]) {
 function expectStoppedAtSetup(run: Awaited<ReturnType<typeof runSuite>>, name: string, because: RegExp): void {
   expect(run.exitCode, `the run against ${name} should stop at setup`).not.toBe(0);
   expect(run.output).toMatch(because);
-  expect(run.tests.filter((t) => t.outcome !== 'skipped'), 'tests run after setup stopped').toEqual([]);
+  expect(
+    run.tests.filter((t) => t.outcome !== 'skipped'),
+    'tests run after setup stopped',
+  ).toEqual([]);
 }
 
 // The validator's path: --project proxy starts the reference proxy, with PROXY_FAULTS, in front of the miner.

@@ -24,7 +24,9 @@ test("a callback address the miner cannot reach ends the run at setup, quoting t
       `The miner could not deliver a callback to http://127\\.0\\.0\\.2:\\d+/callback/[0-9a-f-]{36}: its record says callback failed \\("connect ECONNREFUSED 127\\.0\\.0\\.2:\\d+"\\) \\(the address came from rule explicit: ASYNC_CALLBACK_BASE_URL names http://127\\.0\\.0\\.2:${port}\\); set ASYNC_CALLBACK_BASE_URL to an address of this machine the miner can reach; a miner in Docker reaches it through its network's gateway \\(docker network inspect <project>_default → IPAM\\.Config\\[0\\]\\.Gateway`,
     ),
   );
-  expect(run.output).toMatch(/Proving the callback path with the first job, [0-9a-f-]{36}, calling back http:\/\/127\.0\.0\.2:\d+\/callback\//);
+  expect(run.output).toMatch(
+    /Proving the callback path with the first job, [0-9a-f-]{36}, calling back http:\/\/127\.0\.0\.2:\d+\/callback\//,
+  );
   expect(run.output).not.toMatch(STACK_FRAME);
   expect(run.tests, 'no test waited on a callback').toEqual([]);
 });

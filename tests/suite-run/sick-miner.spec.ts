@@ -36,7 +36,10 @@ function expectNoWaitPerTest(run: SuiteRun, wallMs: number): void {
 function expectStoppedAtSetup(run: SuiteRun, sentence: RegExp): void {
   expect(run.exitCode).not.toBe(0);
   expect(run.output).toMatch(sentence);
-  expect(run.tests.filter((t) => t.outcome !== 'skipped'), 'tests run after setup stopped').toEqual([]);
+  expect(
+    run.tests.filter((t) => t.outcome !== 'skipped'),
+    'tests run after setup stopped',
+  ).toEqual([]);
   expect(run.output, 'the raw Playwright call log').not.toContain('Call log:');
 }
 
@@ -53,6 +56,11 @@ test('a miner that never answers GET /edit/status stops the run at setup within 
 
 test('a miner that dies after accepting an edit names ECONNREFUSED once, at setup', async () => {
   const { run, url, wallMs } = await runAgainstSickMiner('dies-after-first-edit');
-  expectStoppedAtSetup(run, new RegExp(`The miner at ${url} refused the connection \\(ECONNREFUSED\\) on GET /edit/status/[0-9a-f-]{36} during global setup's first job`));
+  expectStoppedAtSetup(
+    run,
+    new RegExp(
+      `The miner at ${url} refused the connection \\(ECONNREFUSED\\) on GET /edit/status/[0-9a-f-]{36} during global setup's first job`,
+    ),
+  );
   expectNoWaitPerTest(run, wallMs);
 });
