@@ -398,7 +398,7 @@ export const PROXY_CASES: ProxyFaultCase[] = [
     proxyFault: 'capacity-missing',
     rule: '@proxy-capacity',
     because:
-      /signed GET \/capacity should answer 200, but the proxy answered 404 with .*Not Found.*: check that ASYNC_SIGNER_URI .*\/capacity answers the capabilities/,
+      /signed GET \/capacity with the body \{\}, as validators send it, should answer 200 .* but the proxy answered 404 with .*Not Found.*: validators keep an empty capacity for the miner and never send it a Kontext job/,
   },
   {
     proxyFault: 'signature-unchecked',
