@@ -4,6 +4,18 @@ import { expect, plannedEdits, test } from '../fixtures/index.ts';
 // answering 200, then a signed GET /capacity that must flag Kontext editing. A miner that fails gets no Kontext job.
 
 test(
+  'ASYNC_PROXY_URL is https:// with a certificate Node trusts by default, as validators reach it',
+  { tag: '@proxy-https', annotation: plannedEdits() },
+  async ({ validatorPath }) => {
+    test.skip(
+      validatorPath.bundled,
+      'The bundled reference proxy is plain http on loopback, which validators never reach: set ASYNC_PROXY_URL to your proxy to check its https:// address and certificate.',
+    );
+    expect(await validatorPath.httpsProblem(), 'ASYNC_PROXY_URL as validators reach it').toBeUndefined();
+  },
+);
+
+test(
   'GET / answers 200 within 10 s, as validators probe it',
   { tag: '@proxy-health', annotation: plannedEdits() },
   async ({ validatorPath }) => {

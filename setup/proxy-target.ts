@@ -133,7 +133,7 @@ export async function prepareProxy(
 
 /**
  * Polls the proxy's GET / until it answers at all, within `timeoutMs`; `alive` throws when a started proxy died. What it
- * answers is for @proxy-health to judge, in its own test.
+ * answers, and its certificate, are for @proxy-health and @proxy-https to judge, each in its own test.
  */
 async function probeProxy(
   api: APIRequestContext,
@@ -148,7 +148,7 @@ async function probeProxy(
       async () => {
         alive();
         try {
-          await api.get(`${proxyUrl}/`, { timeout: PROBE_TIMEOUT_MS, failOnStatusCode: false });
+          await api.get(`${proxyUrl}/`, { timeout: PROBE_TIMEOUT_MS, failOnStatusCode: false, ignoreHTTPSErrors: true });
           return true;
         } catch (error) {
           last = (error as Error).message.split('\n')[0]!;
