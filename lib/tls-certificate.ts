@@ -24,7 +24,7 @@ export function describeCertificateRefusal(
   const publicAuthority = "serve a certificate from a public authority (such as Let's Encrypt) with its full chain";
   switch (code) {
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-      return { cause: `self-signed (${subject}): no authority vouches for it`, fix: publicAuthority };
+      return { cause: `self-signed (${subject}), vouched for by no authority`, fix: publicAuthority };
     case 'SELF_SIGNED_CERT_IN_CHAIN':
       return { cause: `signed under a self-signed root no public authority vouches for (issuer ${issuer})`, fix: publicAuthority };
     case 'CERT_HAS_EXPIRED':

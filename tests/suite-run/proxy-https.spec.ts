@@ -40,7 +40,7 @@ test('a self-signed certificate fails @proxy-https alone, named self-signed; eve
   ).toEqual(['@proxy-https: unexpected']);
   expect(outcomes.length, 'every proxy check ran').toBeGreaterThan(5);
   expect(httpsErrors).toMatch(
-    /ASYNC_PROXY_URL https:\/\/127\.0\.0\.1:\d+ serves a certificate that is self-signed \(CN=127\.0\.0\.1\): no authority vouches for it, which validators' HTTPS client refuses \(DEPTH_ZERO_SELF_SIGNED_CERT\), so every health check and dispatch validators send it fails: serve a certificate from a public authority/,
+    /ASYNC_PROXY_URL https:\/\/127\.0\.0\.1:\d+ serves a certificate that is self-signed \(CN=127\.0\.0\.1\), vouched for by no authority, which validators' HTTPS client refuses \(DEPTH_ZERO_SELF_SIGNED_CERT\), so every health check and dispatch validators send it fails: serve a certificate from a public authority/,
   );
 });
 

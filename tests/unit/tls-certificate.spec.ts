@@ -28,7 +28,7 @@ test('a self-signed certificate is refused as self-signed, naming its subject', 
   expect(await checkCertificate(await served('self-signed'), DEADLINE_MS)).toEqual({
     outcome: 'refused',
     code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
-    cause: 'self-signed (CN=127.0.0.1): no authority vouches for it',
+    cause: 'self-signed (CN=127.0.0.1), vouched for by no authority',
     fix: expect.stringContaining('public authority'),
   });
 });
