@@ -93,11 +93,28 @@ export const ProxyCheckSchema = z.looseObject({
 });
 export type ProxyCheck = z.infer<typeof ProxyCheckSchema>;
 
-/** Signed GET /capacity: the workloads the operator advertises, e.g. `{"base-h100_pcie": true}`; never empty. */
+/** The capability validators route Kontext edits on: only a miner whose capacity holds it `true` is sent one. */
+export const KONTEXT_CAPABILITY = 'img-h100_pcie';
+/** The text-to-image capability the upstream proxy advertises beside it. */
+export const TEXT_TO_IMAGE_CAPABILITY = 'base-h100_pcie';
+
+/** What validators sign and send as the body of GET /capacity: their client signs `{}` for every signed GET. */
+export const CAPACITY_REQUEST_BODY = '{}';
+
+/**
+ * Signed GET /capacity, read as validators read it: a JSON object whose values are all booleans, keys trimmed and blank
+ * keys skipped; any other value (a string "true", a number) voids the whole answer. Upstream `{"base-h100_pcie": true, "img-h100_pcie": true}`.
+ */
 export const ProxyCapacitySchema = z
-  .record(z.string(), z.unknown())
-  .refine((capacity) => Object.keys(capacity).length > 0, 'at least one advertised capability');
-export type ProxyCapacity = z.infer<typeof ProxyCapacitySchema>;
+  .record(z.string(), z.unknown(), { error: 'a JSON object of capabilities' })
+  .superRefine((capacity, context) => {
+    for (const [key, value] of Object.entries(capacity))
+      if (key.trim() && typeof value !== 'boolean') context.addIssue({ code: 'custom', path: [key], message: 'a boolean' });
+  })
+  .transform((capacity) =>
+    Object.fromEntries(Object.entries(capacity).flatMap(([key, value]) => (key.trim() ? [[key.trim(), value as boolean]] : []))),
+  );
+export type ProxyCapacity = z.output<typeof ProxyCapacitySchema>;
 
 /**
  * The proxy's 202 when the miner did not answer `POST /edit` within its wait, as the proxy words it.

@@ -13,6 +13,14 @@ export const PROXY_FAULTS = {
   'capacity-missing': 'The /capacity route is not registered (a build from before it was added), so a signed GET /capacity is a 404.',
   'signature-unchecked':
     "The sr25519 verdict is computed but never tested (keypair.verify's result dropped), so a signature over another body, or by another key, passes.",
+  'root-missing':
+    'GET / is not registered (only /check, /capacity and the forwarded routes are), so the health probe validators send before anything else is a 404.',
+  'capacity-without-img':
+    'GET /capacity advertises text-to-image alone ({"base-h100_pcie": true}), as a proxy set up before Kontext editing does, so validators never send it a Kontext job.',
+  'capacity-not-booleans':
+    'GET /capacity writes the Kontext flag as a string ("img-h100_pcie": "true"), as a table read from environment variables gives it, so validators void the whole capacity.',
+  'capacity-hashes-empty-body':
+    "GET /capacity checks the signature over an empty body instead of the body received, as a route that never reads a GET's body does, so validators' signed {} is refused 401.",
 } as const;
 
 export type ProxyFaultName = keyof typeof PROXY_FAULTS;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { verifyEpistula, type EpistulaCheck, type EpistulaRules } from '../lib/epistula.ts';
 import { proxyQueued } from '../protocol/epistula.ts';
-import { CAPACITY } from './capacity.ts';
+import { capacityAnswer } from './capacity.ts';
 import type { ProxyFaults } from './faults.ts';
 import { forwardToMiner } from './forward-to-miner.ts';
 import { answerJson, readBody } from '../lib/http-io.ts';
@@ -34,16 +34,24 @@ export function createProxyRoutes({ settings, faults, closing }: ProxyRouteDepen
   if (faults.has('ignores-allowed-senders')) skipped.add('allowed-senders');
   if (faults.has('signature-unchecked')) skipped.add('signature');
   const capacityRouted = !faults.has('capacity-missing');
+  const rootRouted = !faults.has('root-missing');
 
-  /** Reads the body and checks the signature over it; a refusal is answered here and only its log note returned. */
-  async function signedBody(request: IncomingMessage, response: ServerResponse): Promise<{ body: Buffer; note: string } | string> {
+  /**
+   * Reads the body and checks the signature over it (or over `verifiedBody`, for a fault); a refusal is answered here
+   * and only its log note returned.
+   */
+  async function signedBody(
+    request: IncomingMessage,
+    response: ServerResponse,
+    verifiedBody?: Buffer,
+  ): Promise<{ body: Buffer; note: string } | string> {
     const body = await readBody(request, MAX_BODY_BYTES);
     if (!body) {
       answerJson(response, 413, { detail: `Request body exceeds ${MAX_BODY_BYTES} bytes` });
       return 'body too large';
     }
     if (faults.has('accepts-unsigned') && !request.headers.authorization) return { body, note: 'unsigned, let through' };
-    const verdict = await verifyEpistula({ headers: request.headers, body }, rules, skipped);
+    const verdict = await verifyEpistula({ headers: request.headers, body: verifiedBody ?? body }, rules, skipped);
     if (!verdict.ok) {
       answerJson(response, verdict.status, { detail: verdict.detail });
       return verdict.detail;
@@ -91,7 +99,11 @@ export function createProxyRoutes({ settings, faults, closing }: ProxyRouteDepen
     const method = request.method ?? 'GET';
     const checked = /^\/check\/([^/]+)$/.exec(path);
     const expected =
-      path === '/' || (path === '/capacity' && capacityRouted) || checked ? 'GET' : FORWARDED_PATHS.has(path) ? 'POST' : undefined;
+      (path === '/' && rootRouted) || (path === '/capacity' && capacityRouted) || checked
+        ? 'GET'
+        : FORWARDED_PATHS.has(path)
+          ? 'POST'
+          : undefined;
     if (!expected) {
       answerJson(response, 404, { detail: 'Not Found' });
       return 'not a proxy route';
@@ -123,9 +135,9 @@ export function createProxyRoutes({ settings, faults, closing }: ProxyRouteDepen
       return "the miner's hotkey";
     }
     if (path === '/capacity') {
-      const signed = await signedBody(request, response);
+      const signed = await signedBody(request, response, faults.has('capacity-hashes-empty-body') ? Buffer.alloc(0) : undefined);
       if (typeof signed === 'string') return signed;
-      answerJson(response, 200, CAPACITY);
+      answerJson(response, 200, capacityAnswer(faults));
       return signed.note;
     }
     return forward(request, response, path);

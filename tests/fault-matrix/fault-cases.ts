@@ -450,7 +450,31 @@ export const PROXY_CASES: ProxyFaultCase[] = [
     proxyFault: 'capacity-missing',
     rule: '@proxy-capacity',
     because:
-      /signed GET \/capacity should answer 200, but the proxy answered 404 with .*Not Found.*: check that ASYNC_SIGNER_URI .*\/capacity answers the capabilities/,
+      /signed GET \/capacity with the body \{\}, as validators send it, should answer 200 .* but the proxy answered 404 with .*Not Found.*: validators keep an empty capacity for the miner and never send it a Kontext job/,
+  },
+  {
+    proxyFault: 'capacity-hashes-empty-body',
+    rule: '@proxy-capacity',
+    because:
+      /signed GET \/capacity with the body \{\}, as validators send it, should answer 200 .* but the proxy answered 401 with .*Signature Mismatch.*: validators keep an empty capacity .*; answer .* to a signature over the body received \(\{\} from validators\)/,
+  },
+  {
+    proxyFault: 'capacity-not-booleans',
+    rule: '@proxy-capacity',
+    because:
+      /holding "img-h100_pcie": true, but "img-h100_pcie" is "true" \(a string\), not a boolean .*: validators void the whole capacity and mark the miner invalid/,
+  },
+  {
+    proxyFault: 'capacity-without-img',
+    rule: '@proxy-capacity',
+    because:
+      /holding "img-h100_pcie": true, but it has no "img-h100_pcie" .*\{"base-h100_pcie":true\}.*: validators send Kontext jobs only to a capacity with "img-h100_pcie": true, so the miner gets none/,
+  },
+  {
+    proxyFault: 'root-missing',
+    rule: '@proxy-health',
+    because:
+      /GET \/ as validators' health check sends it \(10 s deadline\) should answer 200, but the proxy answered 404 .*: validators mark the miner unhealthy .* a new miner stays invalid/,
   },
   {
     proxyFault: 'signature-unchecked',

@@ -1,6 +1,6 @@
 import { epistulaHeaders } from '../../lib/epistula.ts';
 import { minerAccepted } from '../../protocol/edit-job.ts';
-import { EPISTULA_REFUSALS } from '../../protocol/epistula.ts';
+import { CAPACITY_REQUEST_BODY, EPISTULA_REFUSALS, ProxyCapacitySchema } from '../../protocol/epistula.ts';
 import { PROXY_FAULTS } from '../../reference-proxy/faults.ts';
 import { startStandInMiner } from '../support/stand-in-miner.ts';
 import { expect, test } from '../support/reference-proxy-fixtures.ts';
@@ -69,6 +69,44 @@ test('capacity-missing: a signed GET /capacity is a 404 Not Found; /check and th
   expect([capacity.status, capacity.json]).toEqual([404, { detail: 'Not Found' }]);
   expect((await proxy.request('GET', `/check/${keys.miner.address}`)).status).toBe(200);
   expect((await proxy.signed('POST', '/edit', EDIT)).status).toBe(200);
+});
+
+test('root-missing: GET / is a 404 Not Found; /check, /capacity and the forwarded routes still answer', async ({ startProxy, keys }) => {
+  const proxy = await startProxy({ faults: ['root-missing'] });
+  const root = await proxy.request('GET', '/');
+  expect([root.status, root.json]).toEqual([404, { detail: 'Not Found' }]);
+  expect((await proxy.request('GET', `/check/${keys.miner.address}`)).status).toBe(200);
+  expect((await proxy.signed('GET', '/capacity', CAPACITY_REQUEST_BODY)).status).toBe(200);
+  expect((await proxy.signed('POST', '/edit', EDIT)).status).toBe(200);
+});
+
+test('capacity-without-img: GET /capacity advertises text-to-image alone, a valid answer without the Kontext flag', async ({
+  startProxy,
+}) => {
+  const proxy = await startProxy({ faults: ['capacity-without-img'] });
+  const capacity = await proxy.signed('GET', '/capacity', CAPACITY_REQUEST_BODY);
+  expect([capacity.status, capacity.json]).toEqual([200, { 'base-h100_pcie': true }]);
+  expect(ProxyCapacitySchema.parse(capacity.json)).not.toHaveProperty('img-h100_pcie');
+});
+
+test('capacity-not-booleans: GET /capacity writes the Kontext flag as the string "true", which validators do not read', async ({
+  startProxy,
+}) => {
+  const proxy = await startProxy({ faults: ['capacity-not-booleans'] });
+  const capacity = await proxy.signed('GET', '/capacity', CAPACITY_REQUEST_BODY);
+  expect([capacity.status, capacity.json]).toEqual([200, { 'base-h100_pcie': true, 'img-h100_pcie': 'true' }]);
+  expect(ProxyCapacitySchema.safeParse(capacity.json).success).toBe(false);
+});
+
+test("capacity-hashes-empty-body: validators' signed {} is refused 401, an empty body signed as empty passes; /edit still checks its body", async ({
+  startProxy,
+}) => {
+  const proxy = await startProxy({ faults: ['capacity-hashes-empty-body'] });
+  const validators = await proxy.signed('GET', '/capacity', CAPACITY_REQUEST_BODY);
+  expect([validators.status, validators.json]).toEqual([401, { detail: EPISTULA_REFUSALS.signatureMismatch }]);
+  expect((await proxy.signed('GET', '/capacity')).status, 'signed and sent empty').toBe(200);
+  expect((await proxy.signed('POST', '/edit', EDIT)).status).toBe(200);
+  expect((await proxy.signed('POST', '/edit', EDIT, { signedBody: '' })).status, '/edit signed over an empty body').toBe(401);
 });
 
 test('signature-unchecked: a signature over another body, or by another key, is forwarded; the other checks still refuse', async ({

@@ -1,11 +1,14 @@
 import { minerAccepted } from '../../protocol/edit-job.ts';
 import {
+  CAPACITY_REQUEST_BODY,
   EPISTULA_REFUSALS,
+  KONTEXT_CAPABILITY,
   ProxyCapacitySchema,
   ProxyCheckSchema,
   ProxyHealthSchema,
   ProxyQueuedSchema,
   ProxyRefusalSchema,
+  TEXT_TO_IMAGE_CAPABILITY,
 } from '../../protocol/epistula.ts';
 import { releasedPort } from '../support/free-port.ts';
 import { startStandInMiner } from '../support/stand-in-miner.ts';
@@ -86,11 +89,22 @@ test("GET /check/<hotkey> answers ok for the miner's hotkey and 404 for another"
   expect([other.status, other.json]).toEqual([404, { detail: 'Identifier not recognized' }]);
 });
 
-test('signed GET /capacity lists the advertised capabilities; unsigned it is refused', async ({ reverseProxy: proxy }) => {
-  const signed = await proxy.signed('GET', '/capacity');
-  expect(signed.status).toBe(200);
-  expect(ProxyCapacitySchema.parse(signed.json)).toEqual({ 'base-h100_pcie': true, 'img-h100_pcie': true });
-  expect((await proxy.request('GET', '/capacity')).status).toBe(401);
+test('signed GET /capacity with the body {} validators send answers the upstream capabilities, all booleans', async ({
+  reverseProxy: proxy,
+}) => {
+  const signed = await proxy.signed('GET', '/capacity', CAPACITY_REQUEST_BODY);
+  expect(signed.status, signed.bytes.toString()).toBe(200);
+  expect(signed.json).toEqual({ [TEXT_TO_IMAGE_CAPABILITY]: true, [KONTEXT_CAPABILITY]: true });
+  expect(ProxyCapacitySchema.safeParse(signed.json).success, 'the answer as validators read it').toBe(true);
+});
+
+test('GET /capacity checks the signature over the body it received: signed empty and sent empty passes, signed {} and sent empty is refused', async ({
+  reverseProxy: proxy,
+}) => {
+  expect((await proxy.signed('GET', '/capacity')).status, 'an empty body signed as empty').toBe(200);
+  const mismatched = await proxy.signed('GET', '/capacity', '', { signedBody: CAPACITY_REQUEST_BODY });
+  expect([mismatched.status, mismatched.json]).toEqual([401, { detail: EPISTULA_REFUSALS.signatureMismatch }]);
+  expect((await proxy.request('GET', '/capacity', CAPACITY_REQUEST_BODY)).status, 'unsigned').toBe(401);
 });
 
 test('GET / answers 200 health, with the active faults listed', async ({ reverseProxy: proxy }) => {

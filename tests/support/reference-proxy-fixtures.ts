@@ -3,7 +3,7 @@ import { epistulaHeaders, signerFromUri, type KeyringPair } from '../../lib/epis
 import type { ProxyConfigFileInput } from '../../protocol/epistula.ts';
 import type { ProxyFaultName } from '../../reference-proxy/faults.ts';
 import { startReferenceProxy, type RunningProxy } from '../../reference-proxy/server.ts';
-import { call, type Answer } from './reference-servers.ts';
+import { call, callSendingBody, type Answer } from './reference-servers.ts';
 import { startStandInMiner, type StandInMiner } from './stand-in-miner.ts';
 
 export type { Answer } from './reference-servers.ts';
@@ -33,10 +33,12 @@ export class ProxyUnderTest {
   }
 
   async request(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Answer> {
+    // fetch sends no body with a GET; validators' GET /capacity has one
+    if (method === 'GET' && body) return callSendingBody(`${this.url}${path}`, { method, headers, body });
     return call(`${this.url}${path}`, { method, headers, body });
   }
 
-  /** Sends `body` signed as a validator would; `sign` changes what is signed (another body, time, miner or key). */
+  /** Sends `body` (none when empty) signed as a validator would; `sign` changes what is signed (another body, time, miner or key). */
   signed(
     method: string,
     path: string,
@@ -49,7 +51,7 @@ export class ProxyUnderTest {
       signedFor: sign.signedFor ?? this.keys.miner.address,
       timestampMs: sign.timestampMs,
     });
-    return this.request(method, path, method === 'GET' ? undefined : body, { 'content-type': 'application/json', ...headers });
+    return this.request(method, path, body || undefined, { 'content-type': 'application/json', ...headers });
   }
 }
 
