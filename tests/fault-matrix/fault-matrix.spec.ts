@@ -15,7 +15,7 @@ test('the healthy reference miner, started by the config itself, passes every sp
   // The cost reporter beside the JSON one: its plan and bill are on the console.
   // The bundled miner as started by the config holds each callback 8 s: judged on the orchestrator's own window.
   const run = await runSuite({
-    env: { ASYNC_TRUSTED_DIGESTS: 'reference-miner', ASYNC_VALIDATOR_MIN_SECONDS: '8' },
+    env: { ASYNC_TRUSTED_DIGESTS: 'reference-miner', ASYNC_VALIDATOR_MIN_SECONDS: '8', MINER_CALLBACK_HOLD_SECONDS: '8' },
     reporter: 'json,./setup/cost-reporter.ts,./setup/pay-reporter.ts',
   });
   const failures = run.tests.filter((t) => t.outcome !== 'expected').map((t) => `${t.title}: ${t.outcome}\n${t.errors}`);
@@ -23,7 +23,7 @@ test('the healthy reference miner, started by the config itself, passes every sp
   expect(run.exitCode, run.output).toBe(0);
   expect(run.output).toContain('No ASYNC_MINER_URL: testing the bundled reference miner');
   expect(run.output, 'the pay line').toMatch(
-    /What validators would pay for this run's orchestrator-shaped jobs: (\w+ ?\d? 0\.\d{3} \([\d.]+ s\), ){2}\w+ ?\d? 0\.\d{3} \([\d.]+ s\); the score they leave 0\.\d{3} .*; no ban risk/,
+    /What validators would pay for this run's orchestrator-shaped jobs: ((audit broadcast|pair \d) 0\.\d{3} \(8\.\d\d s\)(, |; )){3}the score they leave 0\.\d{3} .*; no ban risk/,
   );
 
   const attachments = (rule: string) => run.tests.find((t) => t.tags.includes(rule))?.attachments ?? [];

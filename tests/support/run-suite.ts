@@ -10,12 +10,14 @@ export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 export const PLAYWRIGHT_CLI = path.join(PROJECT_ROOT, 'node_modules/@playwright/test/cli.js');
 
 // Deadlines for a reference miner that edits in ~100 ms: faults that never call back fail in seconds. The test
-// miners hold no callback (tests/support/with-reference-miner.ts), so the window opens at 0 s unless a run asks for 8.
+// miners hold no callback (tests/support/with-reference-miner.ts), nor does the bundled one a run starts itself
+// (MINER_CALLBACK_HOLD_SECONDS reaches it), so the window opens at 0 s unless a run asks for the orchestrator's 8.
 const FAST_DEADLINES = {
   ASYNC_JOB_TIMEOUT_SECONDS: '30',
   ASYNC_CALLBACK_TIMEOUT_SECONDS: '3',
   ASYNC_HEALTH_TIMEOUT_SECONDS: '10',
   ASYNC_VALIDATOR_MIN_SECONDS: '0',
+  MINER_CALLBACK_HOLD_SECONDS: '0',
 };
 
 // A whole suite run on a busy two-core machine took 1.7 min beside other runs: room for twice that.
