@@ -79,6 +79,9 @@ export async function runFirstJob(api: APIRequestContext, probe: FirstJobProbe, 
   const outcome = await awaitDelivery(api, probe, jobId, seen, startNext);
   // A miner that calls back before its record says completed still gets the next jobs.
   await startNext();
+  // The callback may come before the record was read as ended: read it once for the miner's pace.
+  if (!seen.record?.completed_at)
+    seen.record = (await readRecord(api, probe, jobId, probe.httpTimeoutMs).catch(() => undefined)) ?? seen.record;
   const pace = paceOf(seen.record, Number(job.body.num_inference_steps ?? 28));
   const took = formatSeconds(performance.timeOrigin + performance.now() - job.createdMs);
   if (outcome === 'silent')
