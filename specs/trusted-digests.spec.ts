@@ -28,7 +28,7 @@ test.skip(
 test(
   'validator-shaped requests give the PNG digests recorded on a trusted miner',
   { tag: ['@trusted-digests', '@slow'], annotation: plannedEdits(...Array<number>(7).fill(10)) },
-  async ({ miner, sample, settings }) => {
+  async ({ miner, sample, settings, suite }) => {
     const name = settings.ASYNC_TRUSTED_DIGESTS!;
     const setFile = test.info().snapshotPath(`${name}.json`);
     const recording = ['all', 'changed'].includes(test.info().config.updateSnapshots);
@@ -67,6 +67,15 @@ test(
     );
     // One line per request, so a mismatch shows the request with both digests.
     const digests = Object.fromEntries(outcomes.map((outcome, i) => [requests[i]!.name, fileDigest(outcome.png)]));
+    // Global setup's audit broadcast rehearsal, sent with a fixed prompt and seed when a set is named, joins the set.
+    const broadcast = suite.orchestratorJobs?.find((job) => job.name === 'audit broadcast' && !job.refusal);
+    if (broadcast) {
+      const record = await miner.waitForEnd(broadcast.jobId);
+      expect(record.status, `status of the audit broadcast rehearsal ${broadcast.jobId}`).toBe('completed');
+      digests[`audit broadcast rehearsal, seed ${String(broadcast.body.seed)}, prompt ${String(broadcast.body.prompt)}`] = fileDigest(
+        await miner.result(broadcast.jobId),
+      );
+    }
     expect(`${JSON.stringify(digests, null, 2)}\n`, `PNG SHA-256 digests against the trusted set "${name}"`).toMatchSnapshot(
       `${name}.json`,
     );
