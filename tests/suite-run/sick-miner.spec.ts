@@ -53,3 +53,19 @@ test('a miner that dies after accepting an edit names ECONNREFUSED once, at setu
   );
   expect(wallMs, 'wall time of the whole run').toBeLessThan(45_000);
 });
+
+test('a miner that dies mid-run names ECONNREFUSED in one test and skips the rest with it', async () => {
+  const { run, url, wallMs } = await runAgainstSickMiner('dies-mid-run');
+  expect(run.exitCode).not.toBe(0);
+  const failed = run.tests.filter((t) => t.outcome === 'unexpected');
+  expect(
+    failed.map((t) => t.title),
+    run.output,
+  ).toHaveLength(1);
+  expect(failed[0]!.errors).toMatch(new RegExp(`The miner at ${url} refused the connection \\(ECONNREFUSED\\).* on (GET|POST) /edit`));
+  const reason = /MinerUnresponsive: (.*)/.exec(failed[0]!.errors)![1]!;
+  const skipped = run.tests.filter((t) => t.annotations.some((a) => a.type === 'skip' && a.description === `Not run: ${reason}`));
+  expect(skipped.length, 'tests skipped with the sentence').toBeGreaterThan(1);
+  expect(run.output, 'the raw Playwright call log').not.toContain('Call log:');
+  expect(wallMs, 'wall time of the whole run').toBeLessThan(45_000);
+});

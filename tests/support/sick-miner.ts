@@ -2,13 +2,22 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { HEALTH_WITH_EDITING_ENABLED } from './stub-miner.ts';
 import { minerAccepted } from '../../protocol/edit-job.ts';
+import { sampleImage } from '../../lib/images/sample-image.ts';
 
 /** How the stand-in falls ill once it has accepted an edit. */
 export type Sickness =
   /** GET /edit/status is never answered: the request is held open until the server closes. */
   | 'hangs-on-status'
   /** The server stops listening right after answering the first POST /edit: every later call is refused. */
-  | 'dies-after-first-edit';
+  | 'dies-after-first-edit'
+  /**
+   * Healthy through global setup's jobs (each completed at once, with no callback), then the server stops listening
+   * right after answering the first POST /edit of a test: a miner that dies mid-run.
+   */
+  | 'dies-mid-run';
+
+/** Global setup's jobs (the broadcast, the window's pair, the base edit and its repeat): the next POST is a test's. */
+const SETUP_EDITS = 5;
 
 const OPENAPI = {
   openapi: '3.1.0',
@@ -24,6 +33,9 @@ export async function startSickMiner(sickness: Sickness): Promise<{ url: string;
     socket.on('close', () => sockets.delete(socket));
   });
 
+  let edits = 0;
+  const result = await sampleImage({ width: 64, height: 64 });
+
   async function answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://stand-in').pathname;
     const body = await readBody(request);
@@ -32,8 +44,16 @@ export async function startSickMiner(sickness: Sickness): Promise<{ url: string;
     if (request.method === 'POST' && path === '/edit') {
       const jobId = String((JSON.parse(body || '{}') as { job_id?: string }).job_id ?? 'edit-stand-in');
       json(response, 200, JSON.stringify(minerAccepted(jobId)));
-      if (sickness === 'dies-after-first-edit') response.on('finish', () => server.close());
+      edits += 1;
+      const dies = sickness === 'dies-after-first-edit' || (sickness === 'dies-mid-run' && edits > SETUP_EDITS);
+      if (dies) response.on('finish', () => server.close());
       return;
+    }
+    if (sickness === 'dies-mid-run' && path.startsWith('/edit/status/'))
+      return json(response, 200, JSON.stringify(completedRecord(decodeURIComponent(path.split('/').at(-1)!))));
+    if (sickness === 'dies-mid-run' && path.startsWith('/edit/result/')) {
+      response.writeHead(200, { 'content-type': 'image/png', connection: 'close' });
+      return void response.end(result);
     }
     if (path.startsWith('/edit/status/') && sickness === 'hangs-on-status') return; // never answered
     json(response, 404, JSON.stringify({ detail: 'Not Found' }));
@@ -63,4 +83,25 @@ function json(response: ServerResponse, status: number, body: string): void {
   // No keep-alive: once the server stops listening, every later call needs a new connection and is refused.
   response.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
   response.end(body);
+}
+
+/** A job the stand-in finished at once, as its record says it. */
+function completedRecord(jobId: string) {
+  const now = new Date().toISOString();
+  return {
+    id: jobId,
+    status: 'completed',
+    queued_at: now,
+    started_at: now,
+    completed_at: now,
+    result_url: `/edit/result/${jobId}`,
+    request: {
+      prompt: 'stand-in',
+      seed: 1,
+      guidance_scale: 4.0,
+      num_inference_steps: 10,
+      image_source: 'base64',
+      callback_secret_provided: true,
+    },
+  };
 }
