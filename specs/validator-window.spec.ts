@@ -36,6 +36,12 @@ test(
       jobs.length < 3 && !jobs.some((job) => job.refusal),
       'global setup sent the broadcast only: the pair is sent where a conformance project tests this miner directly',
     );
+    // The orchestrator sends only image_url; a miner of the seed revision takes none, so setup sent image_b64 instead.
+    if (jobs.some((job) => job.inputAsB64))
+      test.info().annotations.push({
+        type: 'input as image_b64',
+        description: "the miner's edit request has no image_url, which every orchestrator job uses: it would refuse them all",
+      });
     const verdicts = await Promise.all(jobs.map((job) => judgeSetupJob(job, suite.runStateDir, windowLimits(settings))));
     for (const judgedJob of verdicts) {
       test.info().annotations.push({ type: ORCHESTRATOR_VERDICT, description: JSON.stringify(paidJob(judgedJob)) });
