@@ -12,12 +12,13 @@ const settings = readSettingsOrExit();
 const targets = minerTargets(settings);
 const fleet = targets.length > 1;
 // Playwright workers per miner come from what the miner can take, not this machine's cores: its inference workers
-// plus one and never fewer than two, so one test's job is queued while another reads, compares and starts its next
-// (each further worker only adds its own shared edits). Only the bundled miner's count is known here (its
-// INFERENCE_WORKERS); another miner counts as one until --workers says more. The window rule's jobs need no idle
-// miner: global setup sends them before any worker starts. A fleet gets this per miner, each project held to its share.
+// plus two, so while one test waits out a held callback (8 s on a compliant miner) and another reads, compares and
+// starts its next, a job is still queued (each further worker only adds its own shared edits). Only the bundled
+// miner's count is known here (its INFERENCE_WORKERS); another miner counts as one until --workers says otherwise.
+// The window rule's jobs need no idle miner: global setup sends them before any worker starts. A fleet gets this per
+// miner, each project held to its share.
 const minerWorkers = referenceMiner ? Number(process.env.INFERENCE_WORKERS) || 1 : 1;
-const workersPerMiner = Math.max(2, minerWorkers + 1);
+const workersPerMiner = minerWorkers + 2;
 const projectsOf = (minerUrl: string) => {
   const address = `${new URL(minerUrl).host}${new URL(minerUrl).pathname.replace(/\/$/, '')}`;
   const conformance = fleet ? address : 'conformance';

@@ -19,7 +19,10 @@ export type BenchOptions = {
   blocking: boolean;
   /** MINER_CALLBACK_HOLD_SECONDS; undefined leaves the miner's own default (8 s), the compliant miner. */
   holdSeconds: number | undefined;
-  /** Playwright workers; one more than the miner has, so a job is always queued while a test checks its last one. */
+  /**
+   * Playwright workers; two more than the miner has, as playwright.config.ts gives the bundled miner, so a job is
+   * queued while one test waits out a held callback and another checks its last result.
+   */
   suiteWorkers: number;
   /** Simulated GPU time: fixed per edit, plus per denoising step. */
   latencyMs: number;
@@ -69,7 +72,7 @@ export const USAGE = `npm run bench -- [options]   (the -- hands the options to 
   --hold-seconds <s>           MINER_CALLBACK_HOLD_SECONDS, fractions allowed (default the miner's own, 8: the
                                compliant miner; below 8 the window rule fails, as it should)
   --shape seed-revision        the seed revision's miner: --blocking with one miner worker
-  --suite-workers <n>          Playwright workers (default miner workers + 1)
+  --suite-workers <n>          Playwright workers (default miner workers + 2, as playwright.config.ts)
   --out-dir <dir>              where bench-<tier>-<workers>w[-blocking][-hold<s>s].json goes (default bench-results)`;
 
 /** A bad command line, said in one sentence: what was expected, what came, what to do. */
@@ -95,7 +98,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     minerWorkers,
     blocking: values.blocking === true || shape?.blocking === true,
     holdSeconds: holdSeconds(text('hold-seconds')),
-    suiteWorkers: count(text('suite-workers'), 'suite-workers', 1, minerWorkers + 1),
+    suiteWorkers: count(text('suite-workers'), 'suite-workers', 1, minerWorkers + 2),
     latencyMs: count(text('latency-ms'), 'latency-ms', 0, 200),
     stepMs: count(text('step-ms'), 'step-ms', 0, 100),
     outDir: text('out-dir') ?? 'bench-results',
