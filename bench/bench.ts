@@ -120,7 +120,7 @@ async function measure(minerUrl: string, outcomes: RunOutcomes, startedMs: numbe
     activityLog: { editJobs: activity.jobs.length, steps: activity.jobs.reduce((sum, job) => sum + job.steps, 0) },
     ...cost,
     tests,
-    ...withOneHoldAllowed(busyAndIdle(activity, startedMs, endedMs, tests.minerRequests), holdSeconds),
+    ...withOneHoldAllowed(busyAndIdle(activity, startedMs, endedMs, tests.minerRequests, firstTestStarted(outcomes)), holdSeconds),
     timeline: timeline(activity, outcomes.tests, startedMs),
   };
 }
@@ -142,6 +142,11 @@ function resultFileName(tier: BenchTier, { minerWorkers, blocking, holdSeconds }
 
 function describeShape(holdSeconds: number, { minerWorkers, blocking, latencyMs, stepMs }: BenchOptions): string {
   return `the reference miner at ${minerWorkers} worker(s)${blocking ? ', answering nothing while it edits' : ''}, callbacks held ${holdSeconds} s, ${latencyMs} ms per edit + ${stepMs} ms per step`;
+}
+
+function firstTestStarted(outcomes: RunOutcomes): number | undefined {
+  const starts = outcomes.tests.flatMap((test) => (test.run ? [test.run.startedMs] : []));
+  return starts.length ? Math.min(...starts) : undefined;
 }
 
 function mentionsNoTests(errors: string[]): boolean {
@@ -192,7 +197,9 @@ function exitCodeOf(results: TierResult[], options: BenchOptions): number {
 }
 
 function printTable(results: TierResult[], options: BenchOptions): void {
-  // Busy and idle in worker-seconds: the three idle columns and busy add up to wall × miner workers.
+  // Busy and idle in worker-seconds: the three idle columns and busy add up to wall × miner workers. The setup gap
+  // is wall with no worker occupied from setup's jobs to the tests' first: setup waiting out its first callback's
+  // hold, then Playwright starting its workers.
   const header = [
     'tier',
     'tests p/f/s',
@@ -205,6 +212,7 @@ function printTable(results: TierResult[], options: BenchOptions): void {
     'idle before',
     'between',
     'after',
+    'setup gap (wall)',
     's/step',
     'fixed + per step',
   ];
@@ -224,6 +232,7 @@ function printTable(results: TierResult[], options: BenchOptions): void {
             seconds(result.idle.beforeFirstJobMs),
             seconds(result.idle.betweenJobsMs),
             seconds(result.idle.afterLastJobMs),
+            seconds(result.idle.wholeMinerIdle.beforeTestsMs),
             result.secondsPerStep === null ? '-' : result.secondsPerStep.toFixed(3),
             result.editTimeFit ? `${result.editTimeFit.fixedMs} + ${result.editTimeFit.perStepMs} ms` : '-',
           ],
@@ -254,7 +263,7 @@ function printTable(results: TierResult[], options: BenchOptions): void {
     console.log(
       [
         `[bench] ${result.tier.name}: the suite counted ${spentEdits + setupJobs.editJobs} edits and ${spentSteps + setupJobs.steps} steps (${setupJobs.editJobs} and ${setupJobs.steps} of them at setup), ${suiteAgrees ? 'as' : 'but'} the miner's GET /jobs lists ${result.editJobs} and ${result.steps}`,
-        `[bench] ${result.tier.name}: busy ${seconds(result.busyMs)}, of it ${seconds(result.busyMs - result.editingMs)} the callbacks each miner worker sent before its next job; idle ${seconds(idle.beforeFirstJobMs)} before each worker's first job, ${seconds(idle.betweenJobsMs)} between jobs (largest ${seconds(idle.largestGapMs)}; no worker occupied for ${seconds(idle.wholeMinerIdleMs)} of wall between the first job and the last), ${seconds(idle.afterLastJobMs)} after each worker's last${result.unfinishedAtExit ? ` (${result.unfinishedAtExit} jobs still queued or running at the exit, busy only until it)` : ''}; ${result.overheadPerJobMs} ms overhead and ${result.minerRequestsPerJob} HTTP calls per edit job`,
+        `[bench] ${result.tier.name}: busy ${seconds(result.busyMs)}, of it ${seconds(result.busyMs - result.editingMs)} the callbacks each miner worker sent before its next job; idle ${seconds(idle.beforeFirstJobMs)} before each worker's first job, ${seconds(idle.betweenJobsMs)} between jobs (largest ${seconds(idle.largestGapMs)}); no worker occupied for ${seconds(idle.wholeMinerIdle.beforeTestsMs)} of wall after setup's jobs until the tests' first (setup waiting out its first callback's hold, then Playwright starting its workers) and ${seconds(idle.wholeMinerIdle.duringTestsMs)} between the tests' jobs, ${seconds(idle.afterLastJobMs)} after each worker's last${result.unfinishedAtExit ? ` (${result.unfinishedAtExit} jobs still queued or running at the exit, busy only until it)` : ''}; ${result.overheadPerJobMs} ms overhead and ${result.minerRequestsPerJob} HTTP calls per edit job`,
         `[bench] ${result.tier.name}: ${describeWall(result)}`,
         ...(disagree
           ? [
