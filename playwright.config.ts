@@ -1,5 +1,4 @@
 import 'dotenv/config';
-import { availableParallelism } from 'node:os';
 import { defineConfig } from '@playwright/test';
 import { referenceMinerServer } from './setup/reference-miner-target.ts';
 import { PROXY_PROJECT, proxyProjectMinerUrl } from './setup/proxy-target.ts';
@@ -12,9 +11,14 @@ const settings = readSettingsOrExit();
 // One project per miner, the miner a typed option of it; a fleet (ASYNC_MINER_URLS) names each by its address.
 const targets = minerTargets(settings);
 const fleet = targets.length > 1;
-// Each miner of a fleet has its own GPU: the run gets one miner's workers per miner, each project held to its share,
-// so a fleet takes about one miner's time without more load on any one of them.
-const workersPerMiner = process.env.CI ? 2 : Math.max(1, Math.floor(availableParallelism() / 2));
+// Playwright workers per miner come from what the miner can take, not this machine's cores: its inference workers
+// plus two, so while one test waits out a held callback (8 s on a compliant miner) and another reads, compares and
+// starts its next, a job is still queued (each further worker only adds its own shared edits). Only the bundled
+// miner's count is known here (its INFERENCE_WORKERS); another miner counts as one until --workers says otherwise.
+// The window rule's jobs need no idle miner: global setup sends them before any worker starts. A fleet gets this per
+// miner, each project held to its share.
+const minerWorkers = referenceMiner ? Number(process.env.INFERENCE_WORKERS) || 1 : 1;
+const workersPerMiner = minerWorkers + 2;
 const projectsOf = (minerUrl: string) => {
   const address = `${new URL(minerUrl).host}${new URL(minerUrl).pathname.replace(/\/$/, '')}`;
   const conformance = fleet ? address : 'conformance';
@@ -43,7 +47,7 @@ export default defineConfig<MinerUnderTest>({
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0, // a flaky spec is a bug to find, not to retry
-  workers: fleet ? workersPerMiner * targets.length : process.env.CI ? 2 : undefined,
+  workers: workersPerMiner * Math.max(1, targets.length), // a proxy named alone stands for one miner
   timeout: testTimeoutMs,
   // The cost and pay reporters write the run's price and pay into the metadata before the HTML reporter reads it; the opener
   // follows the HTML reporter: it opens the report's Metadata on load and wraps long failures.

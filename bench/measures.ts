@@ -78,7 +78,13 @@ function fitLine(points: [number, number][]): { fixedMs: number; perStepMs: numb
  * Only work inside the wall counts: a job still queued or running when the suite exits counts up to the
  * exit, not after it, and is named in `unfinishedAtExit`.
  */
-export function busyAndIdle(activity: ActivityReport, startedMs: number, endedMs: number, minerRequests: number) {
+export function busyAndIdle(
+  activity: ActivityReport,
+  startedMs: number,
+  endedMs: number,
+  minerRequests: number,
+  firstTestStartedMs: number | undefined,
+) {
   const { jobs, workers } = activity;
   const wallMs = endedMs - startedMs;
   // A worker is busy from taking a job until it is free for the next: the edit, then the callback it sends first.
@@ -101,10 +107,6 @@ export function busyAndIdle(activity: ActivityReport, startedMs: number, endedMs
   );
   const intervalsOf = (worker: number) => ran.filter((job) => job.worker === worker).sort((a, b) => a.started_ms - b.started_ms);
   const workerIds = [...Array(workers).keys()];
-  const gaps = workerIds.flatMap((worker) => {
-    const intervals = intervalsOf(worker);
-    return intervals.slice(1).map((job, i) => Math.max(0, job.started_ms - intervals[i]!.released_ms));
-  });
   const capacityMs = wallMs * workers;
   return {
     busyMs: busy,
@@ -117,15 +119,60 @@ export function busyAndIdle(activity: ActivityReport, startedMs: number, endedMs
     perWorkerBusyMs: workerIds.map((worker) => busyMs(intervalsOf(worker), endedMs)),
     /** Jobs still queued or running when the suite exited: their time after the exit is not busy time. */
     unfinishedAtExit: jobs.filter((job) => job.released_ms === null || job.released_ms > endedMs).length,
-    idle: {
-      beforeFirstJobMs: ran.length ? Math.min(...ran.map((job) => job.started_ms)) - startedMs : wallMs,
-      betweenJobsMs: gaps.reduce((sum, gap) => sum + gap, 0),
-      largestGapMs: Math.max(0, ...gaps),
-      afterLastJobMs: ran.length ? endedMs - Math.max(...ran.map((job) => job.released_ms)) : 0,
-    },
+    idle: whereIdleWent(workerIds.map(intervalsOf), startedMs, endedMs, firstTestStartedMs ?? endedMs),
     overheadPerJobMs: round((capacityMs - busy) / Math.max(1, jobs.length)),
     minerRequestsPerJob: round(minerRequests / Math.max(1, jobs.length)),
   };
+}
+
+type Occupied = { started_ms: number; released_ms: number };
+
+/**
+ * Where the miner's idle went, in worker-ms that add up to wall × workers − busy: per worker, before its first job,
+ * between its jobs, after its last (a worker that ran nothing idled the whole wall, counted before). And the wall
+ * time between the first job and the last when no worker was occupied at all, the suite having nothing queued:
+ * before the first test began (global setup waiting out its first callback's hold, then Playwright starting its
+ * workers), and after.
+ */
+export function whereIdleWent(byWorker: Occupied[][], startedMs: number, endedMs: number, firstTestStartedMs: number) {
+  let beforeFirstJobMs = 0;
+  let betweenJobsMs = 0;
+  let afterLastJobMs = 0;
+  let largestGapMs = 0;
+  for (const intervals of byWorker) {
+    if (intervals.length === 0) {
+      beforeFirstJobMs += endedMs - startedMs;
+      continue;
+    }
+    beforeFirstJobMs += intervals[0]!.started_ms - startedMs;
+    let freeFrom = intervals[0]!.released_ms;
+    for (const job of intervals.slice(1)) {
+      const gap = Math.max(0, job.started_ms - freeFrom);
+      betweenJobsMs += gap;
+      largestGapMs = Math.max(largestGapMs, gap);
+      freeFrom = Math.max(freeFrom, job.released_ms);
+    }
+    afterLastJobMs += endedMs - freeFrom;
+  }
+  const wholeMiner = wholeMinerIdle(byWorker.flat(), firstTestStartedMs);
+  return { beforeFirstJobMs, betweenJobsMs, largestGapMs, afterLastJobMs, wholeMinerIdle: wholeMiner };
+}
+
+/**
+ * Wall time from the first job's start to the last one's release during which no worker was occupied, split by
+ * whether the gap opened before the first test began (setup's) or after (the tests').
+ */
+function wholeMinerIdle(intervals: Occupied[], firstTestStartedMs: number) {
+  const sorted = [...intervals].sort((a, b) => a.started_ms - b.started_ms);
+  const idle = { beforeTestsMs: 0, duringTestsMs: 0 };
+  let freeFrom = sorted[0]?.released_ms ?? 0;
+  for (const job of sorted.slice(1)) {
+    const gap = Math.max(0, job.started_ms - freeFrom);
+    if (freeFrom < firstTestStartedMs) idle.beforeTestsMs += gap;
+    else idle.duringTestsMs += gap;
+    freeFrom = Math.max(freeFrom, job.released_ms);
+  }
+  return idle;
 }
 
 export function round(value: number, digits = 3): number {

@@ -15,7 +15,14 @@ export type BenchTier = { name: TierName | 'custom'; filter: TestFilter };
 export type BenchOptions = {
   tiers: BenchTier[];
   minerWorkers: number;
-  /** Playwright workers; one more than the miner has, so a job is always queued while a test checks its last one. */
+  /** The miner answers no HTTP while it edits (MINER_BLOCKS_WHILE_EDITING), as the seed revision's event loop. */
+  blocking: boolean;
+  /** MINER_CALLBACK_HOLD_SECONDS; undefined leaves the miner's own default (8 s), the compliant miner. */
+  holdSeconds: number | undefined;
+  /**
+   * Playwright workers; two more than the miner has, as playwright.config.ts gives the bundled miner, so a job is
+   * queued while one test waits out a held callback and another checks its last result.
+   */
   suiteWorkers: number;
   /** Simulated GPU time: fixed per edit, plus per denoising step. */
   latencyMs: number;
@@ -24,11 +31,17 @@ export type BenchOptions = {
   help: boolean;
 };
 
+/** Shorthands for a miner's shape: the seed revision edits on its event loop, with one worker. */
+export const SHAPES = { 'seed-revision': { blocking: true, minerWorkers: 1 } } as const;
+
 const OPTIONS = {
   tier: { type: 'string' },
   grep: { type: 'string' },
   'grep-invert': { type: 'string' },
   'miner-workers': { type: 'string' },
+  blocking: { type: 'boolean' },
+  'hold-seconds': { type: 'string' },
+  shape: { type: 'string' },
   'suite-workers': { type: 'string' },
   'latency-ms': { type: 'string' },
   'step-ms': { type: 'string' },
@@ -41,6 +54,8 @@ const EXAMPLES: Partial<Record<OptionName, string>> = {
   grep: '@smoke',
   'grep-invert': '@slow',
   'miner-workers': '2',
+  'hold-seconds': '8',
+  shape: 'seed-revision',
   'suite-workers': '3',
   'latency-ms': '200',
   'step-ms': '100',
@@ -53,8 +68,12 @@ export const USAGE = `npm run bench -- [options]   (the -- hands the options to 
   --latency-ms <ms>            simulated GPU time per edit, the fixed part (default 200)
   --step-ms <ms>               simulated GPU time per denoising step (default 100)
   --miner-workers <n>          the reference miner's INFERENCE_WORKERS (default 1)
-  --suite-workers <n>          Playwright workers (default miner workers + 1)
-  --out-dir <dir>              where bench-<tier>-<workers>w.json goes (default bench-results)`;
+  --blocking                   MINER_BLOCKS_WHILE_EDITING=true: the miner answers no HTTP while an edit runs
+  --hold-seconds <s>           MINER_CALLBACK_HOLD_SECONDS, fractions allowed (default the miner's own, 8: the
+                               compliant miner; below 8 the window rule fails, as it should)
+  --shape seed-revision        the seed revision's miner: --blocking with one miner worker
+  --suite-workers <n>          Playwright workers (default miner workers + 2, as playwright.config.ts)
+  --out-dir <dir>              where bench-<tier>-<workers>w[-blocking][-hold<s>s].json goes (default bench-results)`;
 
 /** A bad command line, said in one sentence: what was expected, what came, what to do. */
 export class BenchOptionError extends Error {}
@@ -67,12 +86,19 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
   const fromArgs = parseArguments(argv, env);
   const values: Partial<Record<OptionName, string | boolean>> = { ...fromNpmConfig(env), ...fromArgs };
   const text = (name: OptionName) => values[name] as string | undefined;
-  const minerWorkers = count(text('miner-workers'), 'miner-workers', 1, 1);
+  const shape = chooseShape(text('shape'));
+  const minerWorkers = count(text('miner-workers'), 'miner-workers', 1, shape?.minerWorkers ?? 1);
+  if (shape && minerWorkers !== shape.minerWorkers)
+    throw new BenchOptionError(
+      `--shape ${text('shape')} is a miner with ${shape.minerWorkers} worker, but --miner-workers ${minerWorkers} came with it: drop one of the two.`,
+    );
   const tiers = chooseTiers(text('tier'), text('grep'), text('grep-invert'));
   return {
     tiers,
     minerWorkers,
-    suiteWorkers: count(text('suite-workers'), 'suite-workers', 1, minerWorkers + 1),
+    blocking: values.blocking === true || shape?.blocking === true,
+    holdSeconds: holdSeconds(text('hold-seconds')),
+    suiteWorkers: count(text('suite-workers'), 'suite-workers', 1, minerWorkers + 2),
     latencyMs: count(text('latency-ms'), 'latency-ms', 0, 200),
     stepMs: count(text('step-ms'), 'step-ms', 0, 100),
     outDir: text('out-dir') ?? 'bench-results',
@@ -113,6 +139,8 @@ function reworded(error: Error & { code?: string }, argv: string[]): string {
   }
   if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const option = /'(--[a-z-]+)/.exec(error.message)?.[1] ?? '--tier';
+    if (isFlag(option.slice(2)))
+      return `${option} takes no value, but got ${JSON.stringify(argv.find((arg) => arg.startsWith(`${option}=`)) ?? option)}: write it alone, as in ${option}`;
     const next = argv[argv.indexOf(option) + 1];
     const example = `${option} ${EXAMPLES[option.slice(2) as OptionName] ?? '<value>'}`;
     return next === undefined
@@ -122,10 +150,15 @@ function reworded(error: Error & { code?: string }, argv: string[]): string {
   return `The bench's options could not be read (${error.message}); it takes ${names.join(', ')}`;
 }
 
+/** Options that take no value: npm sets them to true, and that is all they say. */
+function isFlag(name: string): boolean {
+  return OPTIONS[name as OptionName].type === 'boolean';
+}
+
 /** `npm run bench --tier quick` sets npm_config_tier=true and passes "quick" on alone: the flags whose values strayed. */
 function npmKeptFlags(env: NodeJS.ProcessEnv): string[] {
   return Object.keys(OPTIONS)
-    .filter((name) => name !== 'help' && env[npmConfigName(name)] === 'true')
+    .filter((name) => !isFlag(name) && env[npmConfigName(name)] === 'true')
     .map((name) => `--${name}`);
 }
 
@@ -148,12 +181,13 @@ function npmUnknownFlags(env: NodeJS.ProcessEnv): string[] {
     .map((name) => `--${name.slice('npm_config_'.length).replace(/_/g, '-')}`);
 }
 
-/** `npm run bench --tier=quick` arrives whole as npm_config_tier=quick: taken as if it followed `--`. */
-function fromNpmConfig(env: NodeJS.ProcessEnv): Partial<Record<OptionName, string>> {
-  const values: Partial<Record<OptionName, string>> = {};
+/** `npm run bench --tier=quick` arrives whole as npm_config_tier=quick, `--blocking` as npm_config_blocking=true: taken as if they followed `--`. */
+function fromNpmConfig(env: NodeJS.ProcessEnv): Partial<Record<OptionName, string | boolean>> {
+  const values: Partial<Record<OptionName, string | boolean>> = {};
   for (const name of Object.keys(OPTIONS) as OptionName[]) {
     const value = env[npmConfigName(name)];
-    if (name !== 'help' && value !== undefined && value !== 'true' && value !== '') values[name] = value;
+    if (name === 'blocking' && value === 'true') values[name] = true;
+    else if (!isFlag(name) && value !== undefined && value !== 'true' && value !== '') values[name] = value;
   }
   return values;
 }
@@ -178,6 +212,24 @@ function chooseTiers(tier: string | undefined, grep: string | undefined, grepInv
   // --grep-invert @slow is the quick tier by another name, and its result file should say so.
   const same = (Object.keys(TIERS) as TierName[]).find((name) => JSON.stringify(TIERS[name]) === JSON.stringify(filter));
   return [{ name: same ?? 'custom', filter }];
+}
+
+function chooseShape(name: string | undefined) {
+  if (name === undefined) return undefined;
+  if (!(name in SHAPES))
+    throw new BenchOptionError(
+      `--shape takes ${Object.keys(SHAPES).join(' or ')}, but got ${JSON.stringify(name)}: give that, or describe the miner with --blocking, --miner-workers and --hold-seconds.`,
+    );
+  return SHAPES[name as keyof typeof SHAPES];
+}
+
+function holdSeconds(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(value.trim()))
+    throw new BenchOptionError(
+      `--hold-seconds takes seconds, 0 or more (fractions allowed), but got ${JSON.stringify(value)}: give one such as --hold-seconds 8.`,
+    );
+  return Number(value);
 }
 
 function count(value: string | undefined, option: string, min: number, fallback: number): number {
