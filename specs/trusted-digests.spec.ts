@@ -62,7 +62,7 @@ test(
     );
     const outcomes = await Promise.all(
       requests.map(({ name: requestName, input, seed, prompt }) =>
-        miner.edit({ prompt, seed, image_b64: input.b64, guidance_scale: 4.0, num_inference_steps: 10 }, requestName),
+        miner.edit({ prompt, seed, image_b64: input.b64, guidance_scale: 4.0, num_inference_steps: 10 }, { label: requestName }),
       ),
     );
     // One line per request, so a mismatch shows the request with both digests.

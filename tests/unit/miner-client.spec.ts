@@ -66,7 +66,7 @@ test('a 202 from the reverse proxy with a job_id counts as accepted, and the edi
       ? { status: 202, body: { status: 'queued', job_id: JOB, detail: 'miner slow to answer; job forwarded', proxy_timeout_seconds: 10.0 } }
       : minerScript(() => ({ status: 200, body: record('completed') }), png)(request);
   const miner = await clientOf(proxied);
-  const outcome = await miner.edit({}, 'through the proxy');
+  const outcome = await miner.edit({}, { label: 'through the proxy' });
   expect(outcome.jobId).toBe(JOB);
   expect(outcome.png.equals(png)).toBe(true);
 });
@@ -89,7 +89,7 @@ test('a job that fails ends the edit with its own error', async ({ clientOf }) =
   const miner = await clientOf(
     minerScript(() => ({ status: 200, body: record('failed', { error: 'CUDA out of memory', failed_at: '2025-01-31T12:00:01' }) })),
   );
-  await expect(miner.edit({}, 'doomed')).rejects.toThrow('Job job-1 failed on the miner: CUDA out of memory.');
+  await expect(miner.edit({}, { label: 'doomed' })).rejects.toThrow('Job job-1 failed on the miner: CUDA out of memory.');
 });
 
 test('a job that never ends stops at its deadline, naming the job and what its record last said', async ({ clientOf }) => {
