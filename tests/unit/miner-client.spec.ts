@@ -1,6 +1,7 @@
 import { test as base, expect } from '@playwright/test';
 import { sampleImage } from '../../lib/images/sample-image.ts';
-import { CallbackReceiver, type CallbackInbox } from '../../fixtures/callbacks/receiver.ts';
+import { CallbackServer } from '../../lib/callback-server.ts';
+import { type CallbackInbox } from '../../lib/callback-waits.ts';
 import { MinerClient, type MinerClientOptions } from '../../fixtures/miner-client.ts';
 import { minerAccepted, type JobRecord } from '../../protocol/edit-job.ts';
 import { startScriptedServer, type ScriptedAnswer, type ScriptedRequest } from '../support/scripted-server.ts';
@@ -155,7 +156,7 @@ test('without a callback, polling backs off to 250 ms, so a production miner is 
 });
 
 test('a callback wait ends as soon as the job record says the miner could not deliver it, quoting its error', async ({ clientOf }) => {
-  const inbox = await CallbackReceiver.start({ host: '127.0.0.1', port: 0, deadlines: { callbackMs: 10_000, jobMs: 10_000 } });
+  const inbox = await CallbackServer.start({ host: '127.0.0.1', port: 0, deadlines: { callbackMs: 10_000, jobMs: 10_000 } });
   try {
     const failed = {
       status: 'failed',
