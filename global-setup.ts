@@ -16,7 +16,8 @@ import { PROXY_NOT_ASKED, PROXY_PROJECT, prepareProxy, publishProxyContext, type
 import { prepareSampleInput, readSampleInput } from './setup/sample-input.ts';
 import { describeProtocol, protocolRevision, readEditRequestFields } from './setup/protocol-revision.ts';
 import { orchestratorBody, type OrchestratorJob, type OrchestratorJobName } from './setup/orchestrator-jobs.ts';
-import { startSetupReceiver, type SetupReceiver } from './setup/setup-receiver.ts';
+import { startSetupReceiver } from './setup/stored-callbacks.ts';
+import type { CallbackServer } from './lib/callback-server.ts';
 import { publishSuiteContexts, type SuiteContext } from './setup/suite-context.ts';
 import { sampleImage } from './lib/images/sample-image.ts';
 
@@ -115,14 +116,14 @@ async function startSetupJobs(
 ): Promise<void> {
   const log = (line: string) => console.log(`[kontext-e2e] ${fleet ? `${context.minerUrl}: ` : ''}${line}`);
   const external = context.callback.rule === 'external';
-  const receiver = external ? undefined : await startSetupReceiver(context.callback, context.runStateDir, image);
-  if (receiver) stops.push(receiver.close);
+  const receiver = external ? undefined : await startSetupReceiver(context.callback, context.runStateDir);
+  if (receiver) stops.push(() => receiver.close());
   const httpTimeoutMs = settings.ASYNC_HTTP_TIMEOUT_SECONDS * 1000;
   const callbackUrl = (jobId: string) =>
-    receiver ? receiver.callbackUrl(jobId) : `${settings.ASYNC_CALLBACK_BASE_URL!.replace(/\/+$/, '')}/callback`;
+    receiver ? receiver.track(jobId) : `${settings.ASYNC_CALLBACK_BASE_URL!.replace(/\/+$/, '')}/callback`;
   const takesImageUrl = protocolRevision(context.editRequestFields).imageUrl;
   const input = {
-    imageUrl: takesImageUrl && receiver ? (settings.ASYNC_AUDIT_IMAGE_URL ?? receiver.auditImageUrl) : undefined,
+    imageUrl: takesImageUrl && receiver ? (settings.ASYNC_AUDIT_IMAGE_URL ?? receiver.hostInput({ body: image })) : undefined,
     b64: image.toString('base64'),
   };
   const submit = async (name: OrchestratorJobName): Promise<OrchestratorJob> => {
@@ -163,7 +164,7 @@ async function startBaseEditsOf(
   api: APIRequestContext,
   settings: Settings,
   context: SuiteContext,
-  receiver: SetupReceiver,
+  receiver: CallbackServer,
   log: (line: string) => void,
 ) {
   const started = await startBaseEdits(api, {

@@ -8,7 +8,7 @@ test(
   { tag: '@advisory-callback-image-url', annotation: plannedEdits(10) },
   async ({ miner, callbacks, minerApi }) => {
     const request = miner.requestBody({ seed: 51 });
-    const outcome = await miner.edit(request, 'result');
+    const outcome = await miner.edit(request, { label: 'result' });
     const receipt = await callbacks.waitFor(request.job_id);
     const url = receipt.fields.image_url ?? '';
     const answer = await minerApi.get(url, { failOnStatusCode: false, timeout: 10_000 });

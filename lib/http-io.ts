@@ -33,3 +33,10 @@ export async function readBody(request: IncomingMessage, limit: number): Promise
 export function headerFields(request: IncomingMessage): Record<string, string> {
   return Object.fromEntries(Object.entries(request.headersDistinct).map(([name, values]) => [name, (values ?? []).join(', ')]));
 }
+
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|::1)$/;
+
+/** localhost, 127.x.x.x or ::1: an address a miner in a container cannot use to reach this host. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.test(host);
+}

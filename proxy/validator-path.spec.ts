@@ -11,15 +11,13 @@ test(
   { tag: '@proxy-validator-replay', annotation: plannedEdits(10, 10) },
   async ({ validatorPath, callbacks, sample, settings }) => {
     test.skip(callbacks.kind === 'external', 'the replay hashes the callback images, which an external receiver does not hand over');
-    const imageUrl = validatorPath.sendsImageUrl;
+    const input = validatorPath.sendsImageUrl ? 'image_url' : 'image_b64';
     const payload = { prompt: 'Make the sky a warm sunset orange', seed: validatorSeed(), input: sample, secret: validatorSecret() };
-    test
-      .info()
-      .annotations.push({ type: 'validator request', description: `seed ${payload.seed}, ${imageUrl ? 'image_url' : 'image_b64'}` });
+    test.info().annotations.push({ type: 'validator request', description: `seed ${payload.seed}, ${input}` });
 
-    const job = await validatorPath.dispatch(validatorRequest(payload, callbacks, imageUrl), callbacks, 'validator job');
+    const job = await validatorPath.dispatch(validatorRequest(payload, { callbacks, input }), callbacks, 'validator job');
     const callbacksOfJob = callbacks.receivedWithin(job.jobId, Math.min(2_000, callbacks.timeoutMs));
-    const replay = await validatorPath.dispatch(validatorRequest(payload, callbacks, imageUrl), callbacks, 'validator replay');
+    const replay = await validatorPath.dispatch(validatorRequest(payload, { callbacks, input }), callbacks, 'validator replay');
 
     expect.soft(await callbacksOfJob, `callbacks for job ${job.jobId}`).toHaveLength(1);
     for (const dispatch of [job, replay])

@@ -3,7 +3,7 @@ import type { APIRequestContext } from '@playwright/test';
 import { parseJsonOrUndefined } from '../lib/wire-body.ts';
 import { MinerAcceptedSchema, VALIDATOR_SHAPE } from '../protocol/edit-job.ts';
 import { SETUP_JOB_PREFIX } from './callback-path-check.ts';
-import type { SetupReceiver } from './setup-receiver.ts';
+import type { CallbackServer } from '../lib/callback-server.ts';
 import type { StartedEdit } from './suite-context.ts';
 
 // The edit most rules judge, and the same request submitted again (the replay every tier checks), are the
@@ -21,7 +21,7 @@ export const BASE_EDIT_LABELS = { base: 'base edit', 'base-again': 'the base req
 export type BaseEditsOptions = {
   minerUrl: string;
   /** Setup's receiver, which keeps the callbacks for the tests that adopt these edits. */
-  receiver: SetupReceiver;
+  receiver: CallbackServer;
   secret: string;
   sampleB64: string;
   httpTimeoutMs: number;
@@ -36,7 +36,7 @@ export async function startBaseEdits(api: APIRequestContext, options: BaseEditsO
   const submitted = await Promise.all(
     Object.keys(BASE_EDIT_LABELS).map(async (name): Promise<StartedEdit | undefined> => {
       const jobId = `${SETUP_JOB_PREFIX}${name}-${randomUUID()}`;
-      const request = { ...BASE_FIELDS, job_id: jobId, callback_url: options.receiver.callbackUrl(jobId), callback_secret: options.secret };
+      const request = { ...BASE_FIELDS, job_id: jobId, callback_url: options.receiver.track(jobId), callback_secret: options.secret };
       try {
         const answer = await api.post(`${options.minerUrl}/edit`, {
           data: { ...request, image_b64: options.sampleB64 },

@@ -4,7 +4,7 @@ import { formatSeconds, sleep } from '../lib/wait-until.ts';
 import { JobRecordSchema, MinerAcceptedSchema, parseIsoTimestamp, type CallbackDelivery, type JobRecord } from '../protocol/edit-job.ts';
 import type { CallbackAddress } from './callback-address.ts';
 import { OperatorError } from './operator-error.ts';
-import type { SetupReceiver } from './setup-receiver.ts';
+import type { CallbackServer } from '../lib/callback-server.ts';
 
 /** The job ids of global setup's jobs begin with this: a bench tells them from the tests' jobs. */
 export const SETUP_JOB_PREFIX = 'e2e-setup-';
@@ -24,7 +24,7 @@ export type FirstJobProbe = {
   minerUrl: string;
   callback: CallbackAddress;
   /** Setup's receiver; absent with an external receiver (ASYNC_USE_EXTERNAL_CALLBACK), which the body's callback_url names. */
-  receiver?: SetupReceiver;
+  receiver?: CallbackServer;
   jobTimeoutMs: number;
   callbackTimeoutMs: number;
   httpTimeoutMs: number;
@@ -150,9 +150,13 @@ async function awaitDelivery(
   seen: { record?: JobRecord },
   onEnded: () => unknown,
 ): Promise<Outcome> {
-  const arrival = probe.receiver?.arrival(jobId);
+  // Bounded as the whole probe is: the job's deadline, then the callback's after the hold.
+  const arrival = probe.receiver?.waitFor(jobId, { timeoutMs: probe.jobTimeoutMs + probe.holdMs + probe.callbackTimeoutMs }).then(
+    () => true,
+    () => false,
+  );
   let arrived = false;
-  void arrival?.then(() => (arrived = true));
+  void arrival?.then((came) => (arrived = came));
   const jobDeadline = performance.now() + probe.jobTimeoutMs;
   let callbackDeadline: number | undefined;
   for (let pause = 20; ; pause = Math.min(pause * 2, 250)) {

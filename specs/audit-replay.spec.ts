@@ -19,7 +19,7 @@ test(
     const { callback_url: _url, callback_secret: _secret, job_id: _id, ...payload } = first!.body;
     const image = first!.inputAsB64 ? (await sampleImage()).toString('base64') : undefined;
     const replayFields: Partial<EditRequest> = { ...payload, image_b64: image, job_id: uuidv7() };
-    const replay = await miner.edit(replayFields, 'its replay');
+    const replay = await miner.edit(replayFields, { label: 'its replay' });
     await expect(replay).toBeSameImageAs(firstEdit);
   },
 );

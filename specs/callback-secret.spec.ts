@@ -11,7 +11,7 @@ test(
     const truncated = sample.bytes.subarray(0, Math.floor(sample.bytes.length * 0.6)).toString('base64');
     const completed = miner.requestBody({ seed: 41, callback_secret: secret });
     const failing = miner.requestBody({ seed: 42, callback_secret: secret, image_b64: truncated });
-    await miner.edit(completed, 'a job with a secret');
+    await miner.edit(completed, { label: 'a job with a secret' });
     const failingAnswer = await miner.post(failing);
     const failed = failingAnswer.status === 200 ? await miner.waitForEnd(failing.job_id) : undefined;
 

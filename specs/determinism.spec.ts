@@ -25,7 +25,7 @@ test(
   async ({ miner }) => {
     const [seedA, seedB] = await Promise.all([
       miner.sharedEdit(BASE_EDIT),
-      miner.edit({ ...BASE_EDIT.fields, seed: SEED + 1 }, `seed ${SEED + 1}`),
+      miner.edit({ ...BASE_EDIT.fields, seed: SEED + 1 }, { label: `seed ${SEED + 1}` }),
     ]);
     await expect(seedB).toDifferVisiblyFrom(seedA);
   },
@@ -37,9 +37,9 @@ test(
   async ({ miner }) => {
     const [base, short, long, longAgain] = await Promise.all([
       miner.sharedEdit(BASE_EDIT),
-      miner.edit({ prompt: OTHER_PROMPTS[0], seed: SEED }, 'short prompt'),
-      miner.edit({ prompt: OTHER_PROMPTS[1], seed: SEED }, 'long prompt run 1'),
-      miner.edit({ prompt: OTHER_PROMPTS[1], seed: SEED }, 'long prompt run 2'),
+      miner.edit({ prompt: OTHER_PROMPTS[0], seed: SEED }, { label: 'short prompt' }),
+      miner.edit({ prompt: OTHER_PROMPTS[1], seed: SEED }, { label: 'long prompt run 1' }),
+      miner.edit({ prompt: OTHER_PROMPTS[1], seed: SEED }, { label: 'long prompt run 2' }),
     ]);
 
     await test.step(`the ${LONG_PROMPT.length}-character prompt is deterministic`, () => expect.soft(longAgain).toBeSameImageAs(long));
@@ -58,9 +58,9 @@ test(
     // Each differs from the base edit in one parameter only, so an ignored parameter shows.
     const [base, moreSteps, highGuidance, highGuidanceAgain] = await Promise.all([
       miner.sharedEdit(BASE_EDIT),
-      miner.edit({ ...BASE_EDIT.fields, num_inference_steps: 28 }, '28 steps'),
-      miner.edit({ ...BASE_EDIT.fields, guidance_scale: 7.5 }, 'guidance 7.5 run 1'),
-      miner.edit({ ...BASE_EDIT.fields, guidance_scale: 7.5 }, 'guidance 7.5 run 2'),
+      miner.edit({ ...BASE_EDIT.fields, num_inference_steps: 28 }, { label: '28 steps' }),
+      miner.edit({ ...BASE_EDIT.fields, guidance_scale: 7.5 }, { label: 'guidance 7.5 run 1' }),
+      miner.edit({ ...BASE_EDIT.fields, guidance_scale: 7.5 }, { label: 'guidance 7.5 run 2' }),
     ]);
 
     await test.step('guidance 7.5 is deterministic', () => expect.soft(highGuidanceAgain).toBeSameImageAs(highGuidance));
@@ -77,8 +77,8 @@ test(
   async ({ miner }) => {
     // The one rule about the defaults: it pays for two default-sized edits.
     const [omitted, explicit] = await Promise.all([
-      miner.edit({ prompt: PROMPT, seed: SEED, guidance_scale: undefined, num_inference_steps: undefined }, 'defaults omitted'),
-      miner.edit({ prompt: PROMPT, seed: SEED, guidance_scale: 2.5, num_inference_steps: 28 }, 'defaults sent as 2.5 and 28'),
+      miner.edit({ prompt: PROMPT, seed: SEED, guidance_scale: undefined, num_inference_steps: undefined }, { label: 'defaults omitted' }),
+      miner.edit({ prompt: PROMPT, seed: SEED, guidance_scale: 2.5, num_inference_steps: 28 }, { label: 'defaults sent as 2.5 and 28' }),
     ]);
     await expect(explicit).toBeSameImageAs(omitted);
   },
@@ -99,13 +99,13 @@ test(
       Promise.all(
         SEED_EDGES.map(({ seed, neighbour }) =>
           Promise.all([
-            miner.edit({ prompt: PROMPT, seed }, `seed ${seed} run 1`),
-            miner.edit({ prompt: PROMPT, seed: neighbour }, `seed ${neighbour}`),
+            miner.edit({ prompt: PROMPT, seed }, { label: `seed ${seed} run 1` }),
+            miner.edit({ prompt: PROMPT, seed: neighbour }, { label: `seed ${neighbour}` }),
           ]),
         ),
       ),
       // "0 means random" is the bug a second run of seed 0 shows.
-      miner.edit({ prompt: PROMPT, seed: 0 }, 'seed 0 run 2'),
+      miner.edit({ prompt: PROMPT, seed: 0 }, { label: 'seed 0 run 2' }),
     ]);
     await test.step('seed 0 is deterministic', () => expect.soft(seedZeroAgain).toBeSameImageAs(runs[0]![0]));
     for (const [first, neighbour] of runs)
@@ -126,8 +126,8 @@ test(
       { prompt: OTHER_PROMPTS[0], seed: 404, image_b64: decoy.b64 },
     ];
     const alone: EditOutcome[] = [await miner.sharedEdit(BASE_EDIT)];
-    for (const [i, request] of requests.entries()) if (i > 0) alone.push(await miner.edit(request, `request ${i + 1} alone`));
-    const together = await Promise.all(requests.map((request, i) => miner.edit(request, `request ${i + 1} under load`)));
+    for (const [i, request] of requests.entries()) if (i > 0) alone.push(await miner.edit(request, { label: `request ${i + 1} alone` }));
+    const together = await Promise.all(requests.map((request, i) => miner.edit(request, { label: `request ${i + 1} under load` })));
     for (const [i, loaded] of together.entries()) await test.step(`request ${i + 1}`, () => expect.soft(loaded).toBeSameImageAs(alone[i]!));
   },
 );

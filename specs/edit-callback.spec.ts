@@ -9,7 +9,7 @@ test(
   async ({ miner, callbacks }) => {
     const request = miner.requestBody({ seed: 31 });
     const recordAtArrival = callbacks.beforeAnswer(request.job_id, () => miner.status(request.job_id));
-    const outcome = await miner.edit(request, 'result');
+    const outcome = await miner.edit(request, { label: 'result' });
     const receipt = await callbacks.waitFor(outcome.jobId);
 
     expect((await recordAtArrival).status, 'job status at the moment its callback arrived').toBe('completed');
@@ -55,7 +55,7 @@ test(
   { tag: '@callback-expiry', annotation: plannedEdits(10) },
   async ({ miner, callbacks }) => {
     const expiry = hoursFromNow(-1);
-    const outcome = await miner.edit({ seed: 33, expiry }, 'result of an expired job');
+    const outcome = await miner.edit({ seed: 33, expiry }, { label: 'result of an expired job' });
     const delivery = await miner.waitForDelivery(outcome.jobId);
     expect(delivery.status, 'callback status on the record of an expired job').toBe('expired');
     expect(await callbacks.received(outcome.jobId), 'callbacks received for an expired job').toEqual([]);
@@ -69,7 +69,7 @@ test(
     test.skip(!callbacks.answerWith, 'with ASYNC_USE_EXTERNAL_CALLBACK=true the suite cannot choose what the receiver answers');
     const request = miner.requestBody({ seed: 36 });
     callbacks.answerWith!(request.job_id, 500);
-    const outcome = await miner.edit(request, 'result whose callback is refused');
+    const outcome = await miner.edit(request, { label: 'result whose callback is refused' });
     const delivery = await miner.waitForDelivery(outcome.jobId);
     expect(delivery, 'the callback delivery on the job record').toMatchObject({ status: 'error', status_code: 500 });
   },
@@ -81,7 +81,7 @@ test(
   { tag: '@expiry-is-an-instant', annotation: plannedEdits(10) },
   async ({ miner }) => {
     // Read without its offset, this expiry would have passed four hours ago: one job shows the zone is honoured.
-    const future = await miner.edit({ seed: 37, expiry: hoursFromNow(+1, { zone: -5 }) }, 'expiry in an hour, at -05:00');
+    const future = await miner.edit({ seed: 37, expiry: hoursFromNow(+1, { zone: -5 }) }, { label: 'expiry in an hour, at -05:00' });
     const delivery = await miner.waitForDelivery(future.jobId);
     expect(delivery.status, `callback of the job whose expiry is ${future.request.expiry}`).toBe('delivered');
   },
@@ -93,7 +93,10 @@ test(
   async ({ miner, callbacks }) => {
     test.skip(callbacks.kind === 'external', "an external receiver's listing carries no file parts to read");
     // The same parts are checked on every completed callback of every test; here two jobs overlap on purpose.
-    const outcomes = await Promise.all([miner.edit({ seed: 34 }, 'side by side 1'), miner.edit({ seed: 35 }, 'side by side 2')]);
+    const outcomes = await Promise.all([
+      miner.edit({ seed: 34 }, { label: 'side by side 1' }),
+      miner.edit({ seed: 35 }, { label: 'side by side 2' }),
+    ]);
     const receipts = await Promise.all(outcomes.map((outcome) => callbacks.waitFor(outcome.jobId)));
     expect(
       receipts.flatMap((receipt) => callbackPartProblems(receipt, miner.results)),

@@ -33,10 +33,13 @@ test(
       await test.step(`edit ${i + 1} references ${previous.label}`, async () => {
         // The decoy in image_b64 must be ignored; the direct edit of the previous PNG shows what "used" looks like.
         const [chained, direct] = await Promise.all([
-          miner.edit({ ...step, reference_job_id: previous.jobId, image_b64: decoy.b64 }, `edit ${i + 1}`),
+          miner.edit({ ...step, reference_job_id: previous.jobId, image_b64: decoy.b64 }, { label: `edit ${i + 1}` }),
           i === 0
             ? miner.sharedEdit(firstStepFromBase(miner))
-            : miner.edit({ ...step, image_b64: previous.png.toString('base64') }, `edit ${i + 1} made directly from ${previous.label}`),
+            : miner.edit(
+                { ...step, image_b64: previous.png.toString('base64') },
+                { label: `edit ${i + 1} made directly from ${previous.label}` },
+              ),
         ]);
         expect(chained.record.request, 'the chained job reports its reference').toMatchObject({
           reference_job_id: previous.jobId,
@@ -55,7 +58,7 @@ test(
   { tag: '@reference-fallback', annotation: plannedEdits(10, BASE_EDIT) },
   async ({ miner }) => {
     const [fallback, direct] = await Promise.all([
-      miner.edit({ ...BASE_EDIT.fields, reference_job_id: `missing-${randomUUID()}` }, 'fallback to image_b64'),
+      miner.edit({ ...BASE_EDIT.fields, reference_job_id: `missing-${randomUUID()}` }, { label: 'fallback to image_b64' }),
       miner.sharedEdit(BASE_EDIT),
     ]);
     expect(fallback.record.request.image_source, 'image_source of a job whose reference is missing').toBe('base64_fallback');
@@ -68,12 +71,12 @@ test(
   { tag: ['@reused-id', '@slow'], annotation: plannedEdits(10, 10, 10, BASE_EDIT, { name: 'base-then-step-1', steps: 10 }) },
   async ({ miner, decoy }) => {
     const reusedId = miner.requestBody().job_id;
-    const first = await miner.edit({ seed: 41, job_id: reusedId }, 'the first job under the id');
+    const first = await miner.edit({ seed: 41, job_id: reusedId }, { label: 'the first job under the id' });
     // The job that replaces it is the base request, so its output is the base edit's and its twins are shared.
-    const second = await miner.edit({ ...BASE_EDIT.fields, job_id: reusedId }, 'the base request under the reused id');
+    const second = await miner.edit({ ...BASE_EDIT.fields, job_id: reusedId }, { label: 'the base request under the reused id' });
     expect(second.record.request.seed, `the record of ${reusedId} after it was reused`).toBe(BASE_EDIT.fields.seed);
     const [chained, direct] = await Promise.all([
-      miner.edit({ ...CHAIN[0], reference_job_id: reusedId, image_b64: decoy.b64 }, 'edit 1 of the reused id'),
+      miner.edit({ ...CHAIN[0], reference_job_id: reusedId, image_b64: decoy.b64 }, { label: 'edit 1 of the reused id' }),
       miner.sharedEdit(firstStepFromBase(miner)),
     ]);
     expect(chained.record.request.image_source, 'image_source of the job that references the reused id').toBe('reference_edit');

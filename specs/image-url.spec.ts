@@ -33,8 +33,8 @@ test(
   async ({ miner, callbacks, sample, decoy }) => {
     const url = callbacks.hostInput!({ body: sample.bytes, contentType: sample.contentType });
     const [byUrl, urlOverDecoy, byBase64] = await Promise.all([
-      miner.edit({ ...BASE_EDIT.fields, image_url: url, image_b64: undefined }, 'input by image_url'),
-      miner.edit({ ...BASE_EDIT.fields, image_url: url, image_b64: decoy.b64 }, 'image_url beside a decoy image_b64'),
+      miner.edit({ ...BASE_EDIT.fields, image_url: url, image_b64: undefined }, { label: 'input by image_url' }),
+      miner.edit({ ...BASE_EDIT.fields, image_url: url, image_b64: decoy.b64 }, { label: 'image_url beside a decoy image_b64' }),
       miner.sharedEdit(BASE_EDIT),
     ]);
     expect.soft(byUrl.record.request.image_source, 'image_source of an image_url job').toBe('url');
@@ -51,8 +51,8 @@ test(
     const missing = callbacks.hostInput!({ body: Buffer.from('{"detail":"Not Found"}'), contentType: 'application/json', status: 404 });
     const notAnImage = callbacks.hostInput!({ body: Buffer.from('<html>a login page</html>'), contentType: 'text/html' });
     const [after404, afterHtml, direct] = await Promise.all([
-      miner.edit({ ...BASE_EDIT.fields, image_url: missing }, 'fallback after a 404'),
-      miner.edit({ ...BASE_EDIT.fields, image_url: notAnImage }, 'fallback after an HTML page'),
+      miner.edit({ ...BASE_EDIT.fields, image_url: missing }, { label: 'fallback after a 404' }),
+      miner.edit({ ...BASE_EDIT.fields, image_url: notAnImage }, { label: 'fallback after an HTML page' }),
       miner.sharedEdit(BASE_EDIT),
     ]);
     for (const fallback of [after404, afterHtml])
@@ -96,9 +96,12 @@ test(
       const url = callbacks.hostInput!({ body: input.bytes, contentType: input.contentType, delayMs });
       const expected = twin ?? input;
       if (!byBase64.has(expected))
-        byBase64.set(expected, miner.edit({ seed: SEED, image_b64: expected.b64 }, `${expected.label} by base64`));
+        byBase64.set(expected, miner.edit({ seed: SEED, image_b64: expected.b64 }, { label: `${expected.label} by base64` }));
       return readLater(
-        Promise.all([miner.edit({ seed: SEED, image_url: url, image_b64: undefined }, `${input.label} by URL`), byBase64.get(expected)!]),
+        Promise.all([
+          miner.edit({ seed: SEED, image_url: url, image_b64: undefined }, { label: `${input.label} by URL` }),
+          byBase64.get(expected)!,
+        ]),
       );
     });
     for (const [i, { rule }] of cases.entries())
@@ -153,7 +156,7 @@ test(
     // The sample by URL is the base edit's request with the input moved, so the base edit is every case's twin.
     const byUrl = (url: string, label: string, { did, must }: Pick<HostBehaviour, 'did' | 'must'>) =>
       readLater(
-        miner.edit({ ...BASE_EDIT.fields, image_url: url, image_b64: undefined }, label).catch((error: Error) => {
+        miner.edit({ ...BASE_EDIT.fields, image_url: url, image_b64: undefined }, { label: label }).catch((error: Error) => {
           throw new Error(`The image host ${did}, and the miner must ${must}, but ${lowerFirst(error.message)}`);
         }),
       );

@@ -24,7 +24,7 @@ test(
   async ({ miner }) => {
     const pairs = await inputShapePairs();
     const twins = new Map<InputImage, Promise<EditOutcome>>();
-    const editOf = (image: InputImage) => miner.edit({ seed: SEED, image_b64: image.b64 }, image.label);
+    const editOf = (image: InputImage) => miner.edit({ seed: SEED, image_b64: image.b64 }, { label: image.label });
     const edits = pairs.map(({ input, twin }) => {
       if (!twins.has(twin)) twins.set(twin, editOf(twin));
       return readLater(Promise.all([editOf(input), twins.get(twin)!]));
@@ -63,7 +63,10 @@ test(
     const twice = SIZES.filter((size) => size.width !== 700);
     const runs = await Promise.all(
       twice.map(async (size) =>
-        Promise.all([miner.sharedEdit(SIZE_EDITS[SIZES.indexOf(size)]!), miner.edit(await sizeFields(size)(), `${size.label} run 2`)]),
+        Promise.all([
+          miner.sharedEdit(SIZE_EDITS[SIZES.indexOf(size)]!),
+          miner.edit(await sizeFields(size)(), { label: `${size.label} run 2` }),
+        ]),
       ),
     );
     for (const [i, [first, second]] of runs.entries()) await test.step(twice[i]!.label, () => expect.soft(second).toBeSameImageAs(first));

@@ -1,10 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { CallbackReceiver } from '../../fixtures/callbacks/receiver.ts';
+import { CallbackServer } from '../../lib/callback-server.ts';
 import { withReferenceMiner } from '../support/with-reference-miner.ts';
 import { runSuite } from '../support/run-suite.ts';
 
 test("with ASYNC_USE_EXTERNAL_CALLBACK=true the callback specs read an external receiver's GET /callbacks", async () => {
-  const external = await CallbackReceiver.start({ host: '127.0.0.1', port: 0 });
+  const external = await CallbackServer.start({ host: '127.0.0.1', port: 0 });
   try {
     const run = await withReferenceMiner({ faults: [] }, (minerUrl) =>
       runSuite({

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { CallbackReceiver } from '../../fixtures/callbacks/receiver.ts';
+import { CallbackServer } from '../../lib/callback-server.ts';
 import { releasedPort } from '../support/free-port.ts';
 import { withReferenceMiner } from '../support/with-reference-miner.ts';
 import { runSuite } from '../support/run-suite.ts';
@@ -58,7 +58,7 @@ test('an unreachable external callback receiver stops the run at setup with one 
 
 test('with an external receiver, the console names it and binds no receiver of its own', async () => {
   const miner = await startStubHealth(200, HEALTH_WITH_EDITING_ENABLED);
-  const external = await CallbackReceiver.start({ host: '127.0.0.1', port: 0 });
+  const external = await CallbackServer.start({ host: '127.0.0.1', port: 0 });
   try {
     const run = await runSuite({
       env: { ASYNC_MINER_URL: miner.url, ASYNC_USE_EXTERNAL_CALLBACK: 'true', ASYNC_CALLBACK_BASE_URL: external.baseUrl },

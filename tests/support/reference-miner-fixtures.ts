@@ -1,5 +1,5 @@
 import { test as base, expect } from '@playwright/test';
-import { CallbackReceiver } from '../../fixtures/callbacks/receiver.ts';
+import { CallbackServer } from '../../lib/callback-server.ts';
 import { sampleImage } from '../../lib/images/sample-image.ts';
 import { JobRecordSchema, type JobRecord } from '../../protocol/edit-job.ts';
 import { waitUntil } from '../../lib/wait-until.ts';
@@ -61,7 +61,7 @@ type MinerFixtures = {
   /** A healthy reference miner with default settings, but no callback hold. */
   miner: MinerUnderTest;
   /** A callback receiver for the miner's callbacks. */
-  receiver: CallbackReceiver;
+  receiver: CallbackServer;
   /** A small sample PNG, base64. */
   imageB64: string;
 };
@@ -78,7 +78,7 @@ export const test = base.extend<MinerFixtures>({
   },
   miner: async ({ startMiner }, use) => use(await startMiner()),
   receiver: async ({}, use) => {
-    const receiver = await CallbackReceiver.start({ host: '127.0.0.1', port: 0 });
+    const receiver = await CallbackServer.start({ host: '127.0.0.1', port: 0 });
     await use(receiver);
     await receiver.close();
   },

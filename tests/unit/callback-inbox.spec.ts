@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { CallbackReceiver } from '../../fixtures/callbacks/receiver.ts';
+import { CallbackServer } from '../../lib/callback-server.ts';
 import { openCallbackInbox } from '../../fixtures/index.ts';
 import { readSettings } from '../../setup/settings.ts';
 import type { SuiteContext } from '../../setup/suite-context.ts';
@@ -35,8 +35,8 @@ test('the first worker takes the port of ASYNC_CALLBACK_BASE_URL, the others tak
   const preferred = await openCallbackInbox(readSettings({}), suite({ preferredPort: port }), 0);
   const other = await openCallbackInbox(readSettings({}), suite({ preferredPort: port }), 1);
   try {
-    expect(new URL((preferred as CallbackReceiver).baseUrl).port).toBe(String(port));
-    expect(new URL((other as CallbackReceiver).baseUrl).port).not.toBe(String(port));
+    expect(new URL((preferred as CallbackServer).baseUrl).port).toBe(String(port));
+    expect(new URL((other as CallbackServer).baseUrl).port).not.toBe(String(port));
   } finally {
     await Promise.all([preferred.close(), other.close()]);
   }

@@ -3,14 +3,14 @@ import getPort from 'get-port';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ExternalCallbackInbox } from '../../fixtures/callbacks/external-inbox.ts';
-import type { CallbackReceipt } from '../../fixtures/callbacks/receipt.ts';
-import { CallbackReceiver } from '../../fixtures/callbacks/receiver.ts';
-import { CallbackNotReceivedError } from '../../fixtures/callbacks/receiver.ts';
+import type { CallbackReceipt } from '../../lib/callback-receipt.ts';
+import { CallbackServer } from '../../lib/callback-server.ts';
+import { CallbackNotReceivedError } from '../../lib/callback-waits.ts';
 import { CallbackListingSchema } from '../../protocol/edit-job.ts';
 
-const test = base.extend<{ receiver: CallbackReceiver }>({
+const test = base.extend<{ receiver: CallbackServer }>({
   receiver: async ({}, use) => {
-    const receiver = await CallbackReceiver.start({ host: '127.0.0.1', port: 0 });
+    const receiver = await CallbackServer.start({ host: '127.0.0.1', port: 0 });
     await use(receiver);
     await receiver.close();
   },
@@ -136,7 +136,7 @@ test.describe('recording callbacks', () => {
   });
 
   test('a body over the limit is answered 413 and recorded with its size', async () => {
-    const receiver = await CallbackReceiver.start({ host: '127.0.0.1', port: 0, maxBodyBytes: 1024 });
+    const receiver = await CallbackServer.start({ host: '127.0.0.1', port: 0, maxBodyBytes: 1024 });
     try {
       const answer = await postUrlencoded(receiver.track('big'), { job_id: 'big', padding: 'x'.repeat(5000) });
       expect(answer.status).toBe(413);
@@ -227,11 +227,11 @@ test.describe('callback URLs and ports', () => {
 
   test('starts on a port from get-port, serves a public host, and names a taken port in a sentence', async () => {
     const port = await getPort();
-    const receiver = await CallbackReceiver.start({ host: '0.0.0.0', port, publicHost: '172.18.0.1' });
+    const receiver = await CallbackServer.start({ host: '0.0.0.0', port, publicHost: '172.18.0.1' });
     try {
       expect(receiver.address).toEqual({ host: '0.0.0.0', port });
       expect(receiver.track('a')).toBe(`http://172.18.0.1:${port}/callback/a`);
-      await expect(CallbackReceiver.start({ host: '127.0.0.1', port })).rejects.toThrow(
+      await expect(CallbackServer.start({ host: '127.0.0.1', port })).rejects.toThrow(
         `The callback receiver could not listen on 127.0.0.1:${port} (EADDRINUSE): another process holds the port`,
       );
     } finally {

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { test as base, expect } from '@playwright/test';
 import { MinerClient } from '../../fixtures/miner-client.ts';
-import { MinerUnresponsive } from '../../fixtures/miner-unresponsive.ts';
+import { MinerUnresponsive } from '../../fixtures/miner-transport.ts';
 import { minerAccepted } from '../../protocol/edit-job.ts';
 import { releasedPort } from '../support/free-port.ts';
 

@@ -1,6 +1,7 @@
 import { test as base, expect } from '@playwright/test';
 import { sampleImage } from '../../lib/images/sample-image.ts';
-import { CallbackReceiver, type CallbackInbox } from '../../fixtures/callbacks/receiver.ts';
+import { CallbackServer } from '../../lib/callback-server.ts';
+import { type CallbackInbox } from '../../lib/callback-waits.ts';
 import { MinerClient, type MinerClientOptions } from '../../fixtures/miner-client.ts';
 import { minerAccepted, type JobRecord } from '../../protocol/edit-job.ts';
 import { startScriptedServer, type ScriptedAnswer, type ScriptedRequest } from '../support/scripted-server.ts';
@@ -66,7 +67,7 @@ test('a 202 from the reverse proxy with a job_id counts as accepted, and the edi
       ? { status: 202, body: { status: 'queued', job_id: JOB, detail: 'miner slow to answer; job forwarded', proxy_timeout_seconds: 10.0 } }
       : minerScript(() => ({ status: 200, body: record('completed') }), png)(request);
   const miner = await clientOf(proxied);
-  const outcome = await miner.edit({}, 'through the proxy');
+  const outcome = await miner.edit({}, { label: 'through the proxy' });
   expect(outcome.jobId).toBe(JOB);
   expect(outcome.png.equals(png)).toBe(true);
 });
@@ -89,7 +90,7 @@ test('a job that fails ends the edit with its own error', async ({ clientOf }) =
   const miner = await clientOf(
     minerScript(() => ({ status: 200, body: record('failed', { error: 'CUDA out of memory', failed_at: '2025-01-31T12:00:01' }) })),
   );
-  await expect(miner.edit({}, 'doomed')).rejects.toThrow('Job job-1 failed on the miner: CUDA out of memory.');
+  await expect(miner.edit({}, { label: 'doomed' })).rejects.toThrow('Job job-1 failed on the miner: CUDA out of memory.');
 });
 
 test('a job that never ends stops at its deadline, naming the job and what its record last said', async ({ clientOf }) => {
@@ -155,7 +156,7 @@ test('without a callback, polling backs off to 250 ms, so a production miner is 
 });
 
 test('a callback wait ends as soon as the job record says the miner could not deliver it, quoting its error', async ({ clientOf }) => {
-  const inbox = await CallbackReceiver.start({ host: '127.0.0.1', port: 0, deadlines: { callbackMs: 10_000, jobMs: 10_000 } });
+  const inbox = await CallbackServer.start({ host: '127.0.0.1', port: 0, deadlines: { callbackMs: 10_000, jobMs: 10_000 } });
   try {
     const failed = {
       status: 'failed',
