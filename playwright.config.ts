@@ -18,7 +18,8 @@ const fleet = targets.length > 1;
 // The window rule's jobs need no idle miner: global setup sends them before any worker starts. A fleet gets this per
 // miner, each project held to its share.
 const minerWorkers = referenceMiner ? Number(process.env.INFERENCE_WORKERS) || 1 : 1;
-const workersPerMiner = minerWorkers + 2;
+// CI shares two cores between the suite and the bundled CPU miner it tests: two workers there, as before.
+const workersPerMiner = process.env.CI ? 2 : minerWorkers + 2;
 const projectsOf = (minerUrl: string) => {
   const address = `${new URL(minerUrl).host}${new URL(minerUrl).pathname.replace(/\/$/, '')}`;
   const conformance = fleet ? address : 'conformance';
