@@ -105,8 +105,8 @@ function testedDirectly(config: FullConfig, minerUrl: string): boolean {
 /**
  * Setup's jobs on one miner, each sent while the miner is otherwise idle or behind setup's own jobs only: the audit
  * broadcast rehearsal alone (the first edit, and the callback path's proof), then, once its edit is done and while
- * its callback is held, the two jobs of the window rule together and the base edits every worker adopts. The
- * miner edits while setup waits for the first callback and while Playwright starts its workers.
+ * its callback is held, the two jobs of the window rule together, the base edits every worker adopts and the
+ * broadcast's replay. The miner edits while setup waits for the first callback and while Playwright starts its workers.
  */
 async function startSetupJobs(
   api: APIRequestContext,
@@ -126,14 +126,16 @@ async function startSetupJobs(
     imageUrl: takesImageUrl && receiver ? (settings.ASYNC_AUDIT_IMAGE_URL ?? receiver.hostInput({ body: image })) : undefined,
     b64: image.toString('base64'),
   };
+  const sent = new Map<OrchestratorJobName, Record<string, unknown>>();
   const submit = async (name: OrchestratorJobName): Promise<OrchestratorJob> => {
-    const body = orchestratorBody(name, input, callbackUrl, !!settings.ASYNC_TRUSTED_DIGESTS);
+    const body = orchestratorBody(name, input, callbackUrl, !!settings.ASYNC_TRUSTED_DIGESTS, sent.get('audit broadcast'));
+    sent.set(name, body);
     const job: SubmittedJob = await submitTimed(api, context.minerUrl, body, httpTimeoutMs);
     const { image_b64: sentB64, ...kept } = job.body;
     return { name, ...job, body: kept, inputAsB64: sentB64 !== undefined };
   };
   const broadcast = await submit('audit broadcast');
-  let pair: OrchestratorJob[] = [];
+  let later: OrchestratorJob[] = [];
   const probe = await runFirstJob(
     api,
     {
@@ -147,16 +149,18 @@ async function startSetupJobs(
       log,
       afterEdit: async () => {
         if (!receiver || !direct) return;
-        pair = await Promise.all([submit('pair 1'), submit('pair 2')]);
+        const pair = await Promise.all([submit('pair 1'), submit('pair 2')]);
         context.startedEdits = await startBaseEditsOf(api, settings, context, receiver, log);
+        // The replay audit's job for the run's first edit, queued now so the miner edits it while setup waits.
+        later = [...pair, await submit('broadcast replay')];
       },
     },
     broadcast,
   );
   recordSetupEdit(context.minerUrl, Number(broadcast.body.num_inference_steps));
-  for (const job of pair) if (!job.refusal) recordSetupEdit(context.minerUrl, Number(job.body.num_inference_steps));
+  for (const job of later) if (!job.refusal) recordSetupEdit(context.minerUrl, Number(job.body.num_inference_steps));
   context.setupPace = probe.pace;
-  context.orchestratorJobs = [broadcast, ...pair];
+  context.orchestratorJobs = [broadcast, ...later];
 }
 
 /** The base edit and its repeat, started so the miner works while setup waits and Playwright starts its workers. */

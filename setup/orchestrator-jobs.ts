@@ -19,9 +19,15 @@ export const RECORDED_BROADCAST = { prompt: '5e1f0c3a9b7d24e8a6f1c0b3d9e2a7f4', 
 /** The prompt of the two ordinary jobs, a validator's kind of instruction. */
 const PAIR_PROMPT = 'Make the sky a warm sunset orange';
 
-/** Which of setup's orchestrator-shaped jobs this is: its part in the window rule. */
-export const ORCHESTRATOR_JOB_NAMES = ['audit broadcast', 'pair 1', 'pair 2'] as const;
+/**
+ * Which of setup's orchestrator-shaped jobs this is: the window rule's three, and the broadcast's replay (the replay
+ * audit's job, sent once the broadcast's edit is done, so the miner's first edit of the run is compared too).
+ */
+export const ORCHESTRATOR_JOB_NAMES = ['audit broadcast', 'pair 1', 'pair 2', 'broadcast replay'] as const;
 export type OrchestratorJobName = (typeof ORCHESTRATOR_JOB_NAMES)[number];
+
+/** The jobs the window rule judges: sent with the miner otherwise idle. */
+export const WINDOW_JOB_NAMES: readonly OrchestratorJobName[] = ['audit broadcast', 'pair 1', 'pair 2'];
 
 /** One of setup's orchestrator-shaped jobs as the workers receive it: the body as sent (an image_b64 left out), and its times. */
 export const OrchestratorJobSchema = z.object({
@@ -51,8 +57,11 @@ export function orchestratorBody(
   input: OrchestratorInput,
   callbackUrl: (jobId: string) => string,
   recorded: boolean,
+  replayOf?: Record<string, unknown>,
 ): Record<string, unknown> & Pick<OrchestratorPayload, 'job_id' | 'callback_secret'> {
   const jobId = uuidv7();
+  // The replay audit sends the same payload and seed under a job of its own.
+  if (replayOf) return { ...replayOf, job_id: jobId, callback_url: callbackUrl(jobId), callback_secret: orchestratorSecret() };
   const broadcast = name === 'audit broadcast';
   const payload = orchestratorPayload({
     prompt: broadcast ? (recorded ? RECORDED_BROADCAST.prompt : broadcastPrompt()) : PAIR_PROMPT,
