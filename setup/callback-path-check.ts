@@ -187,22 +187,24 @@ async function readRecord(api: APIRequestContext, probe: FirstJobProbe, jobId: s
   const answer = await api
     .get(`${probe.minerUrl}/edit/status/${encodeURIComponent(jobId)}`, { failOnStatusCode: false, timeout: timeoutMs })
     .catch((error: Error) => {
-      throw minerSilent(probe.minerUrl, `GET /edit/status/${jobId} during global setup's first job`, error, timeoutMs);
+      // A read cut short by the job's own deadline says so: the operator's setting to raise is that one.
+      const cut = timeoutMs < probe.httpTimeoutMs ? ', the rest of its ASYNC_JOB_TIMEOUT_SECONDS' : '';
+      throw minerSilent(probe.minerUrl, `GET /edit/status/${jobId} during global setup's first job`, error, timeoutMs, cut);
     });
   const record = JobRecordSchema.safeParse(parseJsonOrUndefined(await answer.body()));
   return record.success ? record.data : undefined;
 }
 
 /** The sentence that stops the run when the miner does not answer setup: refused, or silent past the call's deadline. */
-function minerSilent(minerUrl: string, call: string, error: Error, timeoutMs: number): OperatorError {
+function minerSilent(minerUrl: string, call: string, error: Error, timeoutMs: number, deadlineNote = ''): OperatorError {
   const message = error.message;
   if (/ECONNREFUSED/.test(message))
     return new OperatorError(
       `The miner at ${minerUrl} refused the connection (ECONNREFUSED) on ${call}, at ${new Date().toISOString()}: it stopped or crashed after accepting the job; read its log from that moment.`,
     );
-  if (/Timeout \d+ms|timed out/i.test(message))
+  if (/Timeout [\d.]+ms|timed out/i.test(message))
     return new OperatorError(
-      `The miner at ${minerUrl} gave no answer within ${formatSeconds(timeoutMs)} on ${call}, at ${new Date().toISOString()}: a miner that edits on its event loop cannot answer while an edit hangs; check that its edit finishes and read its log.`,
+      `The miner at ${minerUrl} gave no answer within ${formatSeconds(timeoutMs)}${deadlineNote} on ${call}, at ${new Date().toISOString()}: a miner that edits on its event loop cannot answer while an edit hangs; check that its edit finishes and read its log.`,
     );
   return new OperatorError(
     `The miner at ${minerUrl} failed on ${call}: ${message.split('\n')[0]}; check that it still runs and read its log.`,
