@@ -188,7 +188,7 @@ async function readRecord(api: APIRequestContext, probe: FirstJobProbe, jobId: s
     .get(`${probe.minerUrl}/edit/status/${encodeURIComponent(jobId)}`, { failOnStatusCode: false, timeout: timeoutMs })
     .catch((error: Error) => {
       // A read cut short by the job's own deadline says so: the operator's setting to raise is that one.
-      const cut = timeoutMs < probe.httpTimeoutMs ? ', the rest of its ASYNC_JOB_TIMEOUT_SECONDS' : '';
+      const cut = timeoutMs < probe.httpTimeoutMs ? ' (what was left of ASYNC_JOB_TIMEOUT_SECONDS)' : '';
       throw minerSilent(probe.minerUrl, `GET /edit/status/${jobId} during global setup's first job`, error, timeoutMs, cut);
     });
   const record = JobRecordSchema.safeParse(parseJsonOrUndefined(await answer.body()));
