@@ -16,8 +16,8 @@ export type Sickness =
    */
   | 'dies-mid-run';
 
-/** Global setup's jobs (the broadcast, the window's pair, the base edit and its repeat): the next POST is a test's. */
-const SETUP_EDITS = 5;
+/** A test's own job: the suite names it e2e-<uuid>; global setup's are UUIDv7 (the orchestrator's) or e2e-setup-. */
+const isTestJob = (jobId: string) => jobId.startsWith('e2e-') && !jobId.startsWith('e2e-setup-');
 
 const OPENAPI = {
   openapi: '3.1.0',
@@ -33,7 +33,6 @@ export async function startSickMiner(sickness: Sickness): Promise<{ url: string;
     socket.on('close', () => sockets.delete(socket));
   });
 
-  let edits = 0;
   const result = await sampleImage({ width: 64, height: 64 });
 
   async function answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -44,8 +43,7 @@ export async function startSickMiner(sickness: Sickness): Promise<{ url: string;
     if (request.method === 'POST' && path === '/edit') {
       const jobId = String((JSON.parse(body || '{}') as { job_id?: string }).job_id ?? 'edit-stand-in');
       json(response, 200, JSON.stringify(minerAccepted(jobId)));
-      edits += 1;
-      const dies = sickness === 'dies-after-first-edit' || (sickness === 'dies-mid-run' && edits > SETUP_EDITS);
+      const dies = sickness === 'dies-after-first-edit' || (sickness === 'dies-mid-run' && isTestJob(jobId));
       if (dies) response.on('finish', () => server.close());
       return;
     }
