@@ -1,4 +1,5 @@
 import type { APIRequestContext } from '@playwright/test';
+import { describeTransportFailure } from '../lib/transport-failure.ts';
 import { parseJsonOrUndefined } from '../lib/wire-body.ts';
 import { formatSeconds, sleep } from '../lib/wait-until.ts';
 import { JobRecordSchema, MinerAcceptedSchema, parseIsoTimestamp, type CallbackDelivery, type JobRecord } from '../protocol/edit-job.ts';
@@ -197,16 +198,12 @@ async function readRecord(api: APIRequestContext, probe: FirstJobProbe, jobId: s
 
 /** The sentence that stops the run when the miner does not answer setup: refused, or silent past the call's deadline. */
 function minerSilent(minerUrl: string, call: string, error: Error, timeoutMs: number, deadlineNote = ''): OperatorError {
-  const message = error.message;
-  if (/ECONNREFUSED/.test(message))
+  const failure = describeTransportFailure(error, timeoutMs);
+  if (!failure)
     return new OperatorError(
-      `The miner at ${minerUrl} refused the connection (ECONNREFUSED) on ${call}, at ${new Date().toISOString()}: it stopped or crashed after accepting the job; read its log from that moment.`,
-    );
-  if (/Timeout [\d.]+ms|timed out/i.test(message))
-    return new OperatorError(
-      `The miner at ${minerUrl} gave no answer within ${formatSeconds(timeoutMs)}${deadlineNote} on ${call}, at ${new Date().toISOString()}: a miner that edits on its event loop cannot answer while an edit hangs; check that its edit finishes and read its log.`,
+      `The miner at ${minerUrl} failed on ${call}: ${error.message.split('\n')[0]}; check that it still runs and read its log.`,
     );
   return new OperatorError(
-    `The miner at ${minerUrl} failed on ${call}: ${message.split('\n')[0]}; check that it still runs and read its log.`,
+    `The miner at ${minerUrl} ${failure.cause}${failure.code === 'timeout' ? deadlineNote : ''} on ${call}, at ${new Date().toISOString()}: ${failure.advice}.`,
   );
 }

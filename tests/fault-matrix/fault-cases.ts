@@ -383,7 +383,7 @@ export const FAULT_CASES: FaultCase[] = [
     rule: '@same-request-same-bytes',
     stopsAtSetup: true,
     because:
-      /The miner at http:\/\/127\.0\.0\.1:\d+ refused the connection \(ECONNREFUSED\) on GET \/edit\/status\/[0-9a-f-]{36} during global setup's first job/,
+      /The miner at http:\/\/127\.0\.0\.1:\d+ refused the connection \(ECONNREFUSED\): the process is gone or no longer listens on GET \/edit\/status\/[0-9a-f-]{36} during global setup's first job/,
   },
 ];
 

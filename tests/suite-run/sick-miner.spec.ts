@@ -37,7 +37,7 @@ test('a miner that never answers GET /edit/status stops the run at setup within 
   expectStoppedAtSetup(
     run,
     new RegExp(
-      `The miner at ${url} gave no answer within 2 s on GET /edit/status/[0-9a-f-]{36} during global setup's first job, at \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z: a miner that edits on its event loop cannot answer while an edit hangs`,
+      `The miner at ${url} gave no answer within 2 s on GET /edit/status/[0-9a-f-]{36} during global setup's first job, at \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z: check that it still runs and read its log from that moment; a miner that edits on its event loop cannot answer while an edit hangs\\.`,
     ),
   );
   expect(wallMs, 'wall time of the whole run').toBeLessThan(45_000);
@@ -48,7 +48,7 @@ test('a miner that dies after accepting an edit names ECONNREFUSED once, at setu
   expectStoppedAtSetup(
     run,
     new RegExp(
-      `The miner at ${url} refused the connection \\(ECONNREFUSED\\) on GET /edit/status/[0-9a-f-]{36} during global setup's first job`,
+      `The miner at ${url} refused the connection \\(ECONNREFUSED\\): the process is gone or no longer listens on GET /edit/status/[0-9a-f-]{36} during global setup's first job`,
     ),
   );
   expect(wallMs, 'wall time of the whole run').toBeLessThan(45_000);
