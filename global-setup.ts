@@ -126,10 +126,12 @@ async function startSetupJobs(
     imageUrl: takesImageUrl && receiver ? (settings.ASYNC_AUDIT_IMAGE_URL ?? receiver.hostInput({ body: image })) : undefined,
     b64: image.toString('base64'),
   };
-  const sent = new Map<OrchestratorJobName, Record<string, unknown>>();
+  // The broadcast's body as sent: its replay repeats it under a job of its own.
+  let broadcastBody: Record<string, unknown> | undefined;
   const submit = async (name: OrchestratorJobName): Promise<OrchestratorJob> => {
-    const body = orchestratorBody(name, input, callbackUrl, !!settings.ASYNC_TRUSTED_DIGESTS, sent.get('audit broadcast'));
-    sent.set(name, body);
+    const replayOf = name === 'broadcast replay' ? broadcastBody : undefined;
+    const body = orchestratorBody(name, input, callbackUrl, !!settings.ASYNC_TRUSTED_DIGESTS, replayOf);
+    broadcastBody ??= body;
     const job: SubmittedJob = await submitTimed(api, context.minerUrl, body, httpTimeoutMs);
     const { image_b64: sentB64, ...kept } = job.body;
     return { name, ...job, body: kept, inputAsB64: sentB64 !== undefined };
