@@ -2,11 +2,12 @@ import 'dotenv/config';
 import { defineConfig } from '@playwright/test';
 import { referenceMinerServer } from './setup/reference-miner-target.ts';
 import { PROXY_PROJECT, proxyProjectMinerUrl } from './setup/proxy-target.ts';
-import { minerTargets, readSettings } from './setup/settings.ts';
-import type { MinerUnderTest } from './setup/suite-context.ts';
+import { runContextPublished, type MinerUnderTest } from './setup/run-context.ts';
+import { minerTargets, runSettings } from './setup/settings.ts';
 
 // The target first (no ASYNC_MINER_URL: the bundled reference miner on a free port), then the settings, read once.
-const referenceMiner = await referenceMinerServer();
+// A worker loads this file again after global setup: it takes both from the run context, and starts nothing.
+const referenceMiner = runContextPublished() ? undefined : await referenceMinerServer();
 const settings = readSettingsOrExit();
 // One project per miner, the miner a typed option of it; a fleet (ASYNC_MINER_URLS) names each by its address.
 const targets = minerTargets(settings);
@@ -54,11 +55,11 @@ export default defineConfig<MinerUnderTest>({
   // follows the HTML reporter: it opens the report's Metadata on load and wraps long failures.
   reporter: [
     ['list'],
-    ['./setup/skips-and-divergences-reporter.ts'],
-    ['./setup/cost-reporter.ts'],
-    ['./setup/pay-reporter.ts'],
+    ['./reporters/skips-and-divergences-reporter.ts'],
+    ['./reporters/cost-reporter.ts'],
+    ['./reporters/pay-reporter.ts'],
     ['html', { open: 'never' }],
-    ['./setup/html-report-opener.ts'],
+    ['./reporters/html-report-opener.ts'],
   ],
   webServer: referenceMiner,
   // Trusted digest sets, one file per name (ASYNC_TRUSTED_DIGESTS), recorded with --update-snapshots.
@@ -67,7 +68,7 @@ export default defineConfig<MinerUnderTest>({
 
 function readSettingsOrExit() {
   try {
-    return readSettings();
+    return runSettings();
   } catch (error) {
     console.error(`[kontext-e2e] ${(error as Error).message}`);
     process.exit(1);

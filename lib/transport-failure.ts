@@ -33,3 +33,26 @@ export function describeTransportFailure(error: unknown, timeoutMs: number): Tra
   const dropped = ['ECONNRESET', 'EPIPE', 'socket hang up'].includes(code);
   return { cause: dropped ? 'dropped the connection' : `could not be reached (${code})`, advice: READ_ITS_LOG, code, dropped };
 }
+
+/** Where a call stands in a job, for the sentence when the miner stops answering; `retried` is set when a dropped connection was retried. */
+export type CallContext = { jobId?: string; waitStartedMs?: number; retried?: boolean };
+
+/**
+ * The sentence for a miner that stopped answering a call: the miner, the call, the job, how long the wait for its
+ * end had run, and the earlier dropped connection when a retry failed too.
+ */
+export function unresponsiveSentence(
+  call: { minerUrl: string; method: string; path: string; context: CallContext; retryPauseMs: number },
+  failure: TransportFailure,
+  dropped: TransportFailure | undefined,
+): string {
+  const { minerUrl, method, path, context, retryPauseMs } = call;
+  const job = context.jobId ? ` during job ${context.jobId}` : '';
+  const waited = context.waitStartedMs ? `, ${formatSeconds(performance.now() - context.waitStartedMs)} into the wait for its end` : '';
+  const cause = !dropped
+    ? failure.cause
+    : failure.dropped
+      ? `${failure.cause} twice, the second time on a retry ${retryPauseMs} ms later (${dropped.code}, then ${failure.code})`
+      : `${failure.cause} after dropping the connection (${dropped.code})`;
+  return `The miner at ${minerUrl} ${cause} on ${method} ${path}${job}${waited}, at ${new Date().toISOString()}: ${failure.advice}.`;
+}

@@ -162,7 +162,7 @@ export const CleanedJobRecordSchema = z.looseObject({
   note: z.literal('job record cleaned up'),
 });
 
-// The callback the miner POSTs when a job ends, and the original receiver's listing of what it got.
+// The callback the miner POSTs when a job ends.
 /** Form fields of the callback the miner POSTs when a job ends (the file part `image` travels apart). */
 export const CallbackFieldsSchema = z.discriminatedUnion('status', [
   z.looseObject({
@@ -179,23 +179,3 @@ export const CallbackFieldsSchema = z.discriminatedUnion('status', [
   }),
 ]);
 export type CallbackFields = z.infer<typeof CallbackFieldsSchema>;
-
-/** GET /callbacks of the original Python suite's receiver (and of ours). */
-export const CallbackListingSchema = z.looseObject({
-  callbacks: z.array(
-    z.looseObject({
-      job_id: z.string().nullish(),
-      status: z.string().nullish(),
-      completed_at: z.string().nullish(),
-      received_at: z.string(),
-      image_url: z.string().nullish(),
-      provided_secret: z.string().nullish(),
-      has_image: z.boolean(),
-      error: z.string().nullish(),
-      image_size: z.number().int().nullish(),
-      saved_path: z.string().nullish(),
-    }),
-  ),
-});
-export type CallbackListing = z.infer<typeof CallbackListingSchema>;
-export type CallbackListingEntry = CallbackListing['callbacks'][number];

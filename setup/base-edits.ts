@@ -4,7 +4,7 @@ import { parseJsonOrUndefined } from '../lib/wire-body.ts';
 import { MinerAcceptedSchema, VALIDATOR_SHAPE } from '../protocol/edit-job.ts';
 import { SETUP_JOB_PREFIX } from './callback-path-check.ts';
 import type { CallbackServer } from '../lib/callback-server.ts';
-import type { StartedEdit } from './suite-context.ts';
+import type { StartedEdit } from './run-context.ts';
 
 // The edit most rules judge, and the same request submitted again (the replay every tier checks), are the
 // same for every test of a run: global setup submits both once the callback path is proven, and they run

@@ -8,6 +8,9 @@ import { signerFromUri } from '../lib/epistula.ts';
 import { formatSeconds, waitUntil } from '../lib/wait-until.ts';
 import type { ProxyConfigFileInput } from '../protocol/epistula.ts';
 import { OperatorError } from './operator-error.ts';
+import type { FullConfig } from '@playwright/test';
+import { resolveCallbackAddress } from './callback-address.ts';
+import { describeCallbackAddress, type ProbedMiner } from './miner-probe.ts';
 import type { Settings } from './settings.ts';
 
 /** The Playwright project of checks made through the operator's reverse proxy (README, "Test through your proxy"). */
@@ -17,12 +20,11 @@ export const PROXY_PROJECT = 'proxy';
 export const DEV_SIGNER_URI = '//Alice';
 export const DEV_MINER_URI = '//Bob';
 
-const PROXY_CONTEXT_VARIABLE = 'KONTEXT_PROXY_CONTEXT';
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 const PROXY_START_TIMEOUT_MS = 30_000;
 const PROBE_TIMEOUT_MS = 5_000;
 
-/** What global setup learned of the proxy, handed to workers; the operator's signer secret is never in it. */
+/** What global setup learned of the proxy, handed to workers in the run context; the operator's signer secret is never in it. */
 export const ProxyContextSchema = z.object({
   proxyUrl: z.string(),
   minerHotkey: z.string(),
@@ -35,19 +37,6 @@ export const ProxyContextSchema = z.object({
   bundled: z.boolean(),
 });
 export type ProxyContext = z.infer<typeof ProxyContextSchema>;
-
-export function publishProxyContext(context: ProxyContext, env: NodeJS.ProcessEnv = process.env): void {
-  env[PROXY_CONTEXT_VARIABLE] = JSON.stringify(context);
-}
-
-export function readProxyContext(env: NodeJS.ProcessEnv = process.env): ProxyContext {
-  const raw = env[PROXY_CONTEXT_VARIABLE];
-  if (!raw)
-    throw new Error(
-      `${PROXY_CONTEXT_VARIABLE} is not set, so global setup prepared no proxy: run the proxy checks with "npx playwright test --project ${PROXY_PROJECT}".`,
-    );
-  return ProxyContextSchema.parse(JSON.parse(raw));
-}
 
 /** The key the proxy project's `suite` context is filed under: the miner when the suite reaches it, else the proxy itself. */
 export function proxyProjectMinerUrl(settings: Settings, minerTargets: string[]): string | undefined {
@@ -175,4 +164,35 @@ function stopChild(child: ChildProcess): Promise<void> {
     });
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * The proxy project, when this run selected it: the operator's proxy, or the bundled one started in front of the
+ * miner. Without ASYNC_MINER_URL the proxy alone is tested, its callbacks addressed as seen from the proxy's host.
+ */
+export async function prepareProxyChecks(
+  api: APIRequestContext,
+  settings: Settings,
+  config: FullConfig,
+  probed: ProbedMiner[],
+  runStateDir: string,
+): Promise<PreparedProxy | undefined> {
+  if (!config.filteredProjects.some((project) => project.name === PROXY_PROJECT)) {
+    console.log(`[kontext-e2e] ${PROXY_NOT_ASKED}`);
+    return undefined;
+  }
+  const miner = probed[0]?.context;
+  const proxy = await prepareProxy(api, settings, { minerUrl: miner?.minerUrl, minerReachable: !!miner && !miner.skipReason, runStateDir });
+  const { proxyUrl, directMinerUrl, bundled } = proxy.context;
+  if (!miner) {
+    const callback = await resolveCallbackAddress(settings, proxyUrl);
+    const context = { minerUrl: proxyUrl, runStateDir, editRequestFields: [], outputKeepsPreparedSize: false, callback };
+    probed.push({ context, protocol: 'unknown: the miner is reached only through the proxy', faults: undefined, proxyOnly: true });
+    console.log(`[kontext-e2e] ${describeCallbackAddress(callback)}`);
+  }
+  console.log(
+    `[kontext-e2e] Proxy checks: ${bundled ? `the bundled reference proxy at ${proxyUrl} (dev keys //Alice signs, //Bob is the miner)` : `the proxy at ${proxyUrl}`}` +
+      `; ${directMinerUrl ? `job status read from the miner at ${directMinerUrl}` : 'no ASYNC_MINER_URL, so verdicts come from callbacks alone'}.`,
+  );
+  return proxy;
 }

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import getPort from 'get-port';
-import type { CallbackReceipt } from '../lib/callback-receipt.ts';
-import type { StoredCallback } from '../lib/callback-reading.ts';
+import { parseCallbackBody, receiptOf, type CallbackReceipt } from '../lib/callback-receipt.ts';
 import { CallbackServer } from '../lib/callback-server.ts';
 import type { CallbackAddress } from './callback-address.ts';
 
@@ -11,6 +10,9 @@ import type { CallbackAddress } from './callback-address.ts';
 // setup's receiver, the same server class the workers run, lives until global teardown. Each callback is written
 // whole to the run's folder, where the test that judges its job reads it: the one state that cannot travel from
 // setup to the workers in the run context, which is fixed before they start.
+
+/** A callback kept whole as it came, read again as a request is. */
+export type StoredCallback = { method: string; path: string; headers: Record<string, string>; bodyBase64: string; receivedAtMs: number };
 
 /** Global setup's receiver on a free port of the callback address's interface; every callback is kept and answered 200, as a validator answers. */
 export async function startSetupReceiver(callback: CallbackAddress, runStateDir: string): Promise<CallbackServer> {
@@ -63,3 +65,16 @@ function filesOf(runStateDir: string, jobId: string): string[] {
 
 const storedFolder = (runStateDir: string) => path.join(runStateDir, 'setup-callbacks');
 const fileSafe = (name: string) => name.replace(/[^A-Za-z0-9_.-]/g, '_');
+
+/** A callback setup's receiver kept for a job it started, read as a worker's receiver reads one. */
+export async function receiptFromStored(stored: StoredCallback, jobId: string): Promise<CallbackReceipt> {
+  const body = Buffer.from(stored.bodyBase64, 'base64');
+  const contentType = stored.headers['content-type'] ?? '';
+  const parsed = await parseCallbackBody(body, contentType);
+  return receiptOf({ ...stored, urlJobId: jobId, contentType, body, size: body.length, parsed, arrivedAtMs: stored.receivedAtMs });
+}
+
+/** The callbacks setup's receiver kept for one job, read as receipts, in the order they came. */
+export function storedReceiptsOf(runStateDir: string, jobId: string): Promise<CallbackReceipt[]> {
+  return Promise.all(storedCallbacksOf(runStateDir, jobId).map((stored) => receiptFromStored(stored, jobId)));
+}

@@ -8,7 +8,7 @@ test(
   { tag: ['@callback-completed', '@smoke'], annotation: plannedEdits(10) },
   async ({ miner, callbacks }) => {
     const request = miner.requestBody({ seed: 31 });
-    const recordAtArrival = callbacks.beforeAnswer(request.job_id, () => miner.status(request.job_id));
+    const recordAtArrival = callbacks.atArrival(request.job_id, () => miner.status(request.job_id));
     const outcome = await miner.edit(request, { label: 'result' });
     const receipt = await callbacks.waitFor(outcome.jobId);
 
@@ -66,9 +66,9 @@ test(
   'a receiver that answers 500 is recorded as a callback "error" with its status code',
   { tag: '@callback-answer-recorded', annotation: plannedEdits(10) },
   async ({ miner, callbacks }) => {
-    test.skip(!callbacks.answerWith, 'with ASYNC_USE_EXTERNAL_CALLBACK=true the suite cannot choose what the receiver answers');
+    test.skip(!callbacks.respondWith, 'with ASYNC_USE_EXTERNAL_CALLBACK=true the suite cannot choose what the receiver answers');
     const request = miner.requestBody({ seed: 36 });
-    callbacks.answerWith!(request.job_id, 500);
+    callbacks.respondWith!(request.job_id, 500);
     const outcome = await miner.edit(request, { label: 'result whose callback is refused' });
     const delivery = await miner.waitForDelivery(outcome.jobId);
     expect(delivery, 'the callback delivery on the job record').toMatchObject({ status: 'error', status_code: 500 });

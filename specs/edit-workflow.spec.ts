@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BASE_EDIT, expect, plannedEdits, test, type MinerClient, type SharedEdit } from '../fixtures/index.ts';
+import { BASE_EDIT, expect, plannedEdits, test, type MinerSession, type SharedEdit } from '../fixtures/index.ts';
 
 // Seed protocol: reference_job_id names an earlier job whose output is the input; image_b64 is then
 // ignored, or used as the fallback when the reference does not exist; a finished job_id may be reused.
@@ -14,7 +14,7 @@ const CHAIN = [
 ];
 
 /** Chain step 1 made directly from the base edit's PNG: the twin of every edit that references a job whose output is the base edit's. */
-const firstStepFromBase = (miner: MinerClient): SharedEdit => ({
+const firstStepFromBase = (miner: MinerSession): SharedEdit => ({
   name: 'base-then-step-1',
   label: 'edit 1 made directly from base edit',
   steps: 10,

@@ -70,9 +70,9 @@ test(
 test(
   "bodies generated from the miner's own /openapi.json never get a 5xx, and the miner stays healthy",
   { tag: '@fuzz-no-5xx', annotation: plannedEdits() },
-  async ({ miner, suite }) => {
+  async ({ miner, target }) => {
     const valid = miner.requestBody({ seed: 94, callback_url: undefined });
-    const bodies = fuzzedEditBodies(suite.editRequestFields, valid);
+    const bodies = fuzzedEditBodies(target.editRequestFields, valid);
     const answers = await Promise.all(bodies.map(async ({ what, body }) => ({ what, answer: await miner.post(body) })));
     const crashes = answers
       .filter(({ answer }) => answer.status >= 500)

@@ -76,9 +76,9 @@ test(
 test(
   'a CPU stand-in returns the input as prepared: the longer side shrunk to 1024 px, the other truncated',
   { tag: ['@prepared-size', '@slow'], annotation: plannedEdits(...SIZE_EDITS) },
-  async ({ miner, suite }) => {
+  async ({ miner, target }) => {
     test.skip(
-      !suite.outputKeepsPreparedSize,
+      !target.outputKeepsPreparedSize,
       'a real miner picks its own output size near the input aspect ratio (docs/protocol.md, "Which image is edited"), so only a CPU stand-in is held to the prepared size',
     );
     const outputs = await Promise.all(

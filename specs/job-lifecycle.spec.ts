@@ -5,7 +5,7 @@ import {
   expect,
   inputImage,
   type InputImage,
-  type MinerClient,
+  type MinerSession,
   parseIsoTimestamp,
   plannedEdits,
   sampleImage,
@@ -115,7 +115,7 @@ test(
  * a while. `jobsEnded` waits for all three: a test leaves no job of its own on the miner's GPU when it ends.
  * Each calls back as a validator's job does, so its end is seen the moment its callback comes.
  */
-async function submitBehindOthers(miner: MinerClient, large: InputImage) {
+async function submitBehindOthers(miner: MinerSession, large: InputImage) {
   const ahead = [81, 82].map((seed) => miner.requestBody({ seed, image_b64: large.b64 }));
   await Promise.all(ahead.map((request) => miner.submit(request)));
   const last = miner.requestBody({ seed: 85 });

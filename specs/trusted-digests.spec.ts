@@ -6,12 +6,12 @@ import {
   inputShapePairs,
   LONG_PROMPT,
   plannedEdits,
-  readSettings,
+  runSettings,
   sampleImage,
   SPACED_PROMPT,
   test,
-  type MinerClient,
-  type SuiteContext,
+  type MinerSession,
+  type MinerContext,
 } from '../fixtures/index.ts';
 
 // The validator's replay at home: validator-shaped requests whose PNG SHA-256 digests were recorded on a
@@ -23,14 +23,14 @@ const PROMPT = 'Make the sky a warm sunset orange';
 
 // Decided when the run is planned, so a run that does not ask for a digest set is not priced for one.
 test.skip(
-  !readSettings().ASYNC_TRUSTED_DIGESTS,
+  !runSettings().ASYNC_TRUSTED_DIGESTS,
   'no ASYNC_TRUSTED_DIGESTS: name a set recorded on a miner you trust to compare digests with it',
 );
 
 test(
   'validator-shaped requests give the PNG digests recorded on a trusted miner',
   { tag: ['@trusted-digests', '@slow'], annotation: plannedEdits(...Array<number>(7).fill(10)) },
-  async ({ miner, sample, settings, suite }) => {
+  async ({ miner, sample, settings, target }) => {
     const name = settings.ASYNC_TRUSTED_DIGESTS!;
     const setFile = test.info().snapshotPath(`${name}.json`);
     const recording = ['all', 'changed'].includes(test.info().config.updateSnapshots);
@@ -70,7 +70,7 @@ test(
     // One line per request, so a mismatch shows the request with both digests.
     const digests = Object.fromEntries(outcomes.map((outcome, i) => [requests[i]!.name, fileDigest(outcome.png)]));
     // Global setup's audit broadcast rehearsal, sent with a fixed prompt and seed when a set is named, joins the set.
-    Object.assign(digests, await rehearsalDigest(miner, suite));
+    Object.assign(digests, await rehearsalDigest(miner, target));
     expect(`${JSON.stringify(digests, null, 2)}\n`, `PNG SHA-256 digests against the trusted set "${name}"`).toMatchSnapshot(
       `${name}.json`,
     );
@@ -78,8 +78,8 @@ test(
 );
 
 /** The audit broadcast rehearsal's line of the set, when global setup sent one that the miner accepted. */
-async function rehearsalDigest(miner: MinerClient, suite: SuiteContext): Promise<Record<string, string>> {
-  const broadcast = suite.orchestratorJobs?.find((job) => job.name === 'audit broadcast' && !job.refusal);
+async function rehearsalDigest(miner: MinerSession, target: MinerContext): Promise<Record<string, string>> {
+  const broadcast = target.orchestratorJobs?.find((job) => job.name === 'audit broadcast' && !job.refusal);
   if (!broadcast) return {};
   const record = await miner.waitForEnd(broadcast.jobId);
   if (record.status !== 'completed')

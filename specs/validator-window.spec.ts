@@ -17,13 +17,13 @@ import {
 // broadcast. Global setup sent its jobs as the orchestrator does, with the miner otherwise idle: the broadcast alone,
 // then two jobs together. Their callbacks came to setup's receiver while the tests ran, so these tests cost no edit.
 
-test.beforeEach(({ suite }) => {
+test.beforeEach(({ target }) => {
   test.skip(
-    suite.callback.rule === 'external',
+    target.callback.rule === 'external',
     "the window is timed on global setup's jobs, whose callbacks only the suite's own receiver can time: unset ASYNC_USE_EXTERNAL_CALLBACK to judge it",
   );
   test.skip(
-    !suite.orchestratorJobs?.length,
+    !target.orchestratorJobs?.length,
     'global setup sent no orchestrator-shaped job to this miner (it reaches it only through the proxy)',
   );
 });
@@ -31,8 +31,8 @@ test.beforeEach(({ suite }) => {
 test(
   "the orchestrator's jobs call back inside its window: the broadcast alone and two jobs together, none sooner than 8 s after creation or later than 15 s after dispatch, none with an error",
   { tag: ['@validator-window', '@smoke'], annotation: plannedEdits() },
-  async ({ suite, settings }) => {
-    const jobs = suite.orchestratorJobs!.filter((job) => WINDOW_JOB_NAMES.includes(job.name));
+  async ({ target, settings }) => {
+    const jobs = target.orchestratorJobs!.filter((job) => WINDOW_JOB_NAMES.includes(job.name));
     test.skip(
       jobs.length < 3 && !jobs.some((job) => job.refusal),
       'global setup sent the broadcast only: the pair is sent where a conformance project tests this miner directly',
@@ -43,7 +43,7 @@ test(
         type: 'input as image_b64',
         description: "the miner's edit request has no image_url, which every orchestrator job uses: it would refuse them all",
       });
-    const verdicts = await Promise.all(jobs.map((job) => judgeSetupJob(job, suite.runStateDir, windowLimits(settings))));
+    const verdicts = await Promise.all(jobs.map((job) => judgeSetupJob(job, target.runStateDir, windowLimits(settings))));
     for (const judgedJob of verdicts) {
       test.info().annotations.push({ type: ORCHESTRATOR_VERDICT, description: JSON.stringify(paidJob(judgedJob)) });
       for (const [i, receipt] of judgedJob.receipts.entries())
@@ -59,9 +59,9 @@ test(
 test(
   "the audit broadcast's payload, sent as the orchestrator sends it, ends in success inside the window with a non-empty PNG",
   { tag: ['@audit-broadcast', '@smoke'], annotation: plannedEdits() },
-  async ({ suite, settings }) => {
-    const broadcast = suite.orchestratorJobs!.find((job) => job.name === 'audit broadcast')!;
-    const judgedJob = await judgeSetupJob(broadcast, suite.runStateDir, windowLimits(settings));
+  async ({ target, settings }) => {
+    const broadcast = target.orchestratorJobs!.find((job) => job.name === 'audit broadcast')!;
+    const judgedJob = await judgeSetupJob(broadcast, target.runStateDir, windowLimits(settings));
     test.info().annotations.push({ type: 'audit broadcast', description: JSON.stringify(broadcast.body) });
     expect(judgedJob.verdict.ok, `${verdictSentence(judgedJob)} A failed broadcast bans the miner for good.`).toBe(true);
     const image = judgedJob.receipts.at(-1)?.image;

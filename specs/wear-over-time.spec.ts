@@ -22,9 +22,9 @@ const JUDGING_MS = 10_000;
 test(
   "the miner's seconds per step do not grow with the jobs it served, first jobs against last",
   { tag: ['@steady-edit-time', '@slow'], annotation: plannedEdits() },
-  async ({ suite }) => {
-    await waitForOtherTests(suite, JUDGING_MS);
-    const trends = editTimeTrends(readEditTimes(suite));
+  async ({ target }) => {
+    await waitForOtherTests(target, JUDGING_MS);
+    const trends = editTimeTrends(readEditTimes(target));
     test.skip(
       trends.length === 0,
       `fewer than ${MIN_TREND_EDITS} edits of any one steps count completed in this run, too few to read a trend from: the check judges the jobs of the tests run beside it, so run it in the full run`,

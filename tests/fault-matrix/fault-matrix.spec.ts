@@ -16,7 +16,7 @@ test('the healthy reference miner, started by the config itself, passes every sp
   // The bundled miner as started by the config holds each callback 8 s: judged on the orchestrator's own window.
   const run = await runSuite({
     env: { ASYNC_TRUSTED_DIGESTS: 'reference-miner', ASYNC_VALIDATOR_MIN_SECONDS: '8', MINER_CALLBACK_HOLD_SECONDS: '8' },
-    reporter: 'json,./setup/cost-reporter.ts,./setup/pay-reporter.ts',
+    reporter: 'json,./reporters/cost-reporter.ts,./reporters/pay-reporter.ts',
   });
   const failures = run.tests.filter((t) => t.outcome !== 'expected').map((t) => `${t.title}: ${t.outcome}\n${t.errors}`);
   expect(failures, run.output).toEqual([]);
@@ -225,7 +225,7 @@ for (const { name, miner, skipped, divergences } of HEALTHY_MINERS)
     const run = await withReferenceMiner({ ...miner, callbackHoldSeconds: 8 }, (minerUrl) =>
       runSuite({
         env: { ASYNC_MINER_URL: minerUrl, ASYNC_TRUSTED_DIGESTS: 'reference-miner', ASYNC_VALIDATOR_MIN_SECONDS: '8' },
-        reporter: 'list,./setup/skips-and-divergences-reporter.ts,json',
+        reporter: 'list,./reporters/skips-and-divergences-reporter.ts,json',
       }),
     );
     const failures = run.tests.filter((t) => t.outcome === 'unexpected').map((t) => `${t.title}\n${t.errors}`);

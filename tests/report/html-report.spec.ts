@@ -18,7 +18,7 @@ test('the HTML report shows input and output pictures, the callback body, and th
   const reportDir = test.info().outputPath('html-report');
   const run = await withReferenceMiner({ faults: ['unstable-pixels'] }, (minerUrl) =>
     runSuite({
-      reporter: 'html,./setup/html-report-opener.ts',
+      reporter: 'html,./reporters/html-report-opener.ts',
       env: { ASYNC_MINER_URL: minerUrl, PLAYWRIGHT_HTML_OUTPUT_DIR: reportDir, PLAYWRIGHT_HTML_OPEN: 'never' },
       args: ['specs/edit-callback.spec.ts', 'specs/determinism.spec.ts', '--grep', `${CALLBACK_TEST}|${SAME_REQUEST_TEST}`],
     }),

@@ -8,7 +8,7 @@ test('ASYNC_MINER_URLS tests a fleet in one run: a project per miner, each with 
   try {
     const run = await runSuite({
       env: { ASYNC_MINER_URLS: `${seed.url},${later.url}` },
-      reporter: 'list,./setup/skips-and-divergences-reporter.ts,json',
+      reporter: 'list,./reporters/skips-and-divergences-reporter.ts,json',
       args: ['specs/edit-workflow.spec.ts', 'specs/request-validation.spec.ts'],
     });
     const address = (url: string) => new URL(url).host;

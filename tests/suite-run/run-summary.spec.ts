@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { runSuite } from '../support/run-suite.ts';
 import { withReferenceMiner } from '../support/with-reference-miner.ts';
 
-const CONSOLE_REPORTERS = 'list,./setup/skips-and-divergences-reporter.ts,json';
+const CONSOLE_REPORTERS = 'list,./reporters/skips-and-divergences-reporter.ts,json';
 
 test('failures that share one root cause are grouped under it in one line at the end of the run', async () => {
   const run = await withReferenceMiner({ faults: ['unstable-png-bytes'] }, (minerUrl) =>

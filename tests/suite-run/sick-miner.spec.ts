@@ -5,7 +5,7 @@ import { runSuite, type SuiteRun } from '../support/run-suite.ts';
 // Short deadlines, as an operator sets them to find out fast: a sick miner must end the run in seconds.
 const SICK_DEADLINES = { ASYNC_HTTP_TIMEOUT_SECONDS: '2', ASYNC_JOB_TIMEOUT_SECONDS: '10' };
 // The console as an operator sees it: the list reporter and the run summary; the JSON report for the assertions.
-const CONSOLE_REPORTERS = '--reporter=list,./setup/skips-and-divergences-reporter.ts,json';
+const CONSOLE_REPORTERS = '--reporter=list,./reporters/skips-and-divergences-reporter.ts,json';
 
 async function runAgainstSickMiner(sickness: Sickness): Promise<{ run: SuiteRun; url: string; wallMs: number }> {
   const miner = await startSickMiner(sickness);

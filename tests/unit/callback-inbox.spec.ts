@@ -1,11 +1,16 @@
 import { expect, test } from '@playwright/test';
 import { CallbackServer } from '../../lib/callback-server.ts';
 import { openCallbackInbox } from '../../fixtures/index.ts';
+import { deadlinesOf, type MinerContext, type RunContext } from '../../setup/run-context.ts';
 import { readSettings } from '../../setup/settings.ts';
-import type { SuiteContext } from '../../setup/suite-context.ts';
 import { releasedPort } from '../support/free-port.ts';
 
-const suite = (callback: Partial<SuiteContext['callback']>): SuiteContext => ({
+const runOf = (env: NodeJS.ProcessEnv = {}): RunContext => {
+  const settings = readSettings(env);
+  return { settings, deadlines: deadlinesOf(settings), miners: [], setupEdits: {} };
+};
+
+const suite = (callback: Partial<MinerContext['callback']>): MinerContext => ({
   minerUrl: 'http://127.0.0.1:8091',
   runStateDir: '/nonexistent',
   outputKeepsPreparedSize: false,
@@ -15,7 +20,7 @@ const suite = (callback: Partial<SuiteContext['callback']>): SuiteContext => ({
 
 test('behind a Docker gateway the receiver binds every interface and hands out the gateway address', async () => {
   const inbox = await openCallbackInbox(
-    readSettings({}),
+    runOf(),
     suite({ publicHost: '172.18.0.1', bindHost: '0.0.0.0', rule: 'docker-detected' }),
     0,
   );
@@ -32,8 +37,8 @@ test('behind a Docker gateway the receiver binds every interface and hands out t
 
 test('the first worker takes the port of ASYNC_CALLBACK_BASE_URL, the others take free ports', async () => {
   const port = await releasedPort();
-  const preferred = await openCallbackInbox(readSettings({}), suite({ preferredPort: port }), 0);
-  const other = await openCallbackInbox(readSettings({}), suite({ preferredPort: port }), 1);
+  const preferred = await openCallbackInbox(runOf(), suite({ preferredPort: port }), 0);
+  const other = await openCallbackInbox(runOf(), suite({ preferredPort: port }), 1);
   try {
     expect(new URL((preferred as CallbackServer).baseUrl).port).toBe(String(port));
     expect(new URL((other as CallbackServer).baseUrl).port).not.toBe(String(port));
@@ -43,8 +48,8 @@ test('the first worker takes the port of ASYNC_CALLBACK_BASE_URL, the others tak
 });
 
 test('with ASYNC_USE_EXTERNAL_CALLBACK no receiver starts and callbacks go to the external one', async () => {
-  const settings = readSettings({ ASYNC_USE_EXTERNAL_CALLBACK: 'true', ASYNC_CALLBACK_BASE_URL: 'http://127.0.0.1:8092' });
-  const inbox = await openCallbackInbox(settings, suite({ rule: 'external' }), 0);
+  const run = runOf({ ASYNC_USE_EXTERNAL_CALLBACK: 'true', ASYNC_CALLBACK_BASE_URL: 'http://127.0.0.1:8092' });
+  const inbox = await openCallbackInbox(run, suite({ rule: 'external' }), 0);
   expect(inbox.kind).toBe('external');
   expect(inbox.track('job-1')).toMatch(/^http:\/\/127\.0\.0\.1:8092\/callback/);
   await inbox.close();

@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { ExternalCallbackInbox } from '../../fixtures/callbacks/external-inbox.ts';
 import type { CallbackReceipt } from '../../lib/callback-receipt.ts';
 import { CallbackServer } from '../../lib/callback-server.ts';
-import { CallbackNotReceivedError } from '../../lib/callback-waits.ts';
-import { CallbackListingSchema } from '../../protocol/edit-job.ts';
+import { CallbackNotReceivedError } from '../../lib/callback-misses.ts';
+import { CallbackListingSchema } from '../../protocol/callback-listing.ts';
 
 const test = base.extend<{ receiver: CallbackServer }>({
   receiver: async ({}, use) => {

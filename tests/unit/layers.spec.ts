@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 
-// Arrows point down only: specs → fixtures → setup → lib → protocol; the reference servers use lib and
-// protocol. A file may import its own layer and the layers this table allows, nothing above.
+// Arrows point down only: specs → fixtures → setup → lib → protocol; the reporters stand on setup, the reference
+// servers on lib and protocol. A file may import its own layer and the layers this table allows, nothing above.
 const ALLOWED: Record<string, readonly string[]> = {
   protocol: [],
   lib: ['protocol'],
@@ -14,6 +14,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   proxy: ['fixtures'],
   'reference-miner': ['lib', 'protocol'],
   'reference-proxy': ['lib', 'protocol'],
+  reporters: ['setup', 'lib', 'protocol'],
   docker: ['setup', 'lib', 'protocol'],
   bench: ['reference-miner', 'setup', 'lib', 'protocol'],
   '.': ['setup', 'lib', 'protocol'], // playwright.config.ts and global-setup.ts

@@ -1,8 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { test as base, expect } from '@playwright/test';
-import { MinerClient } from '../../fixtures/miner-client.ts';
-import { MinerUnresponsive } from '../../fixtures/miner-transport.ts';
+import { MinerClient, MinerUnresponsive } from '../../fixtures/miner-client.ts';
 import { minerAccepted } from '../../protocol/edit-job.ts';
 import { releasedPort } from '../support/free-port.ts';
 
@@ -11,6 +10,7 @@ import { releasedPort } from '../support/free-port.ts';
 // the suite met one run in ten happens on every call here.
 
 const JOB = 'job-1';
+const EDIT = { job_id: JOB, prompt: 'p', seed: 1, image_b64: 'AA==' };
 const ISO_TIME = /at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/;
 
 type Drop = 'hang-up' | 'reset';
@@ -73,10 +73,7 @@ const test = base.extend<{ clientOf: (url: string) => Promise<MinerClient>; unre
       contexts.push(api);
       return new MinerClient(api, {
         minerUrl: url,
-        jobTimeoutMs: 5_000,
         httpTimeoutMs: 2_000,
-        newJobId: () => JOB,
-        defaults: { prompt: 'p', seed: 1, image_b64: 'AA==' },
         onUnresponsive: (error) => unresponsive.push(error.message),
       });
     });
@@ -111,7 +108,7 @@ test('a POST /edit lost on a reused connection before the miner read it is sent 
   try {
     const client = await clientOf(miner.url);
     await client.getAnswer('/health'); // leaves an idle keep-alive socket behind
-    const accepted = await client.submit(client.requestBody());
+    const accepted = await client.submit(EDIT);
     expect(accepted.job_id).toBe(JOB);
     expect(miner.handled).toEqual(['GET /health', 'POST /edit']);
     expect(unresponsive).toEqual([]);
@@ -127,7 +124,7 @@ test('a POST /edit the miner accepted before the connection dropped counts as ac
   const miner = await startDroppingMiner('after-accepting');
   try {
     const client = await clientOf(miner.url);
-    const accepted = await client.submit(client.requestBody());
+    const accepted = await client.submit(EDIT);
     expect(accepted).toMatchObject({ accepted: true, job_id: JOB });
     expect(miner.handled, 'the job was accepted once; the retry met its job_id').toEqual([
       'POST /edit',

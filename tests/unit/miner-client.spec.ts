@@ -1,12 +1,10 @@
 import { test as base, expect } from '@playwright/test';
 import { sampleImage } from '../../lib/images/sample-image.ts';
-import { CallbackServer } from '../../lib/callback-server.ts';
-import { type CallbackInbox } from '../../lib/callback-waits.ts';
-import { MinerClient, type MinerClientOptions } from '../../fixtures/miner-client.ts';
+import { MinerSession, type MinerSessionOptions } from '../../fixtures/miner-session.ts';
 import { minerAccepted, type JobRecord } from '../../protocol/edit-job.ts';
 import { startScriptedServer, type ScriptedAnswer, type ScriptedRequest } from '../support/scripted-server.ts';
 
-// The miner client against scripted miners: what a real miner, a proxy or a broken one may answer.
+// The miner session (and the thin client under it) against scripted miners: what a real miner, a proxy or a broken one may answer.
 
 const JOB = 'job-1';
 const ACCEPTED = minerAccepted(JOB);
@@ -40,19 +38,20 @@ function minerScript(status: () => ScriptedAnswer, png?: Buffer): Script {
   };
 }
 
-const test = base.extend<{ clientOf: (script: Script, options?: Partial<MinerClientOptions>) => Promise<MinerClient> }>({
+const test = base.extend<{ clientOf: (script: Script, options?: Partial<MinerSessionOptions>) => Promise<MinerSession> }>({
   clientOf: async ({ playwright }, use) => {
     const closers: (() => Promise<void>)[] = [];
     await use(async (script, options = {}) => {
       const server = await startScriptedServer(script);
       const api = await playwright.request.newContext({ baseURL: server.url });
       closers.push(() => api.dispose(), server.close);
-      return new MinerClient(api, {
+      return new MinerSession(api, {
         minerUrl: server.url,
         jobTimeoutMs: 5_000,
+        callbackTimeoutMs: 5_000,
         httpTimeoutMs: 2_000,
         newJobId: () => JOB,
-        defaults: { prompt: 'p', seed: 1, image_b64: 'AA==' },
+        defaults: () => ({ prompt: 'p', seed: 1, image_b64: 'AA==' }),
         ...options,
       });
     });
@@ -128,23 +127,7 @@ function jobCompletingIn(ms: number) {
   return job;
 }
 
-test('with a callback coming, completion is noticed within tens of milliseconds on a few polls', async ({ clientOf }, testInfo) => {
-  const job = jobCompletingIn(2_000);
-  // The callback arrives as the job completes, as the miner sends it.
-  const arrival = new Promise((resolve) => setTimeout(resolve, job.completesAt - performance.now()));
-  const inbox = { timeoutMs: 5_000, track: () => 'http://127.0.0.1:9/callback', waitFor: () => arrival } as unknown as CallbackInbox;
-  const miner = await clientOf(job.script, { callbacks: { inbox, secret: 's' } });
-  await miner.post(miner.requestBody()); // submitted with a callback_url: its end is awaited on the callback
-  await miner.waitForEnd(JOB, { timeoutMs: 5_000 });
-  const lagMs = performance.now() - job.completesAt;
-  testInfo.annotations.push({ type: 'completion noticed', description: `${lagMs.toFixed(1)} ms late, ${job.polls} polls in 2 s` });
-  // Woken by the callback or its next 250 ms poll, whichever first: a quarter of the job's 2 s, room for a busy machine.
-  expect(lagMs, 'milliseconds between completion and the client noticing').toBeLessThan(500);
-  // 20, 40, 80, 160 ms, then every 250 ms: a compliant miner holds its callback 8 s, so the record says when it ended.
-  expect(job.polls, 'status polls during a 2 s job with a callback').toBeLessThanOrEqual(13);
-});
-
-test('without a callback, polling backs off to 250 ms, so a production miner is not flooded', async ({ clientOf }, testInfo) => {
+test('a wait reads the record at 20 ms, backing off to 250 ms: the end is noticed soon, and a production miner is not flooded', async ({ clientOf }, testInfo) => {
   const job = jobCompletingIn(2_000);
   const miner = await clientOf(job.script);
   await miner.waitForEnd(JOB);
@@ -153,37 +136,4 @@ test('without a callback, polling backs off to 250 ms, so a production miner is 
   // Backed off to at most 250 ms between polls: noticed within the job's own length, however busy the machine.
   expect(lagMs, 'milliseconds between completion and the client noticing').toBeLessThan(2_000);
   expect(job.polls, 'status polls during a 2 s job').toBeLessThanOrEqual(13);
-});
-
-test('a callback wait ends as soon as the job record says the miner could not deliver it, quoting its error', async ({ clientOf }) => {
-  const inbox = await CallbackServer.start({ host: '127.0.0.1', port: 0, deadlines: { callbackMs: 10_000, jobMs: 10_000 } });
-  try {
-    const failed = {
-      status: 'failed',
-      attempted_at: '2025-01-31T12:00:01',
-      payload_status: 'completed',
-      error: 'connect ECONNREFUSED 192.0.2.1:19660',
-    };
-    const ended = record('completed', { completed_at: '2025-01-31T12:00:01', callback: failed as JobRecord['callback'] });
-    const miner = await clientOf(
-      minerScript(() => ({
-        status: 200,
-        body: { ...ended, request: { ...ended.request, callback_url: 'http://192.0.2.1:19660/callback/job-1' } },
-      })),
-      {
-        callbacks: { inbox, secret: 's' },
-      },
-    );
-    await miner.post(miner.requestBody());
-    await miner.waitForEnd(JOB);
-    const started = performance.now();
-    const error = (await inbox.waitFor(JOB).catch((e: unknown) => e)) as Error;
-    expect(error.message).toBe(
-      `No callback for job ${JOB}: The miner could not deliver a callback to http://192.0.2.1:19660/callback/job-1: its record says callback failed ("connect ECONNREFUSED 192.0.2.1:19660"); set ASYNC_CALLBACK_BASE_URL to an address of this machine the miner can reach; a miner in Docker reaches it through its network's gateway (docker network inspect <project>_default → IPAM.Config[0].Gateway, e.g. http://172.18.0.1:8092).`,
-    );
-    // A tenth of its 10 s deadline: it ended on the record, not on the clock.
-    expect(performance.now() - started).toBeLessThan(inbox.timeoutMs / 10);
-  } finally {
-    await inbox.close();
-  }
 });

@@ -12,6 +12,7 @@ import {
   SPENT_EDITS,
   totalOf,
 } from '../lib/report-annotations.ts';
+import { readRunContext, runContextPublished, type SetupEdit } from '../setup/run-context.ts';
 
 // Every step the suite spends is a step the operator's GPU does not serve validators: the price is said
 // before the first job (from each test's declared plan) and after the last (from what the miner accepted,
@@ -19,21 +20,9 @@ import {
 
 type ProjectCost = { planned: EditCost[]; spent: EditCost[]; times: EditTime[]; minerUrl?: string };
 
-/** Global setup and the reporters share the runner's process: setup's own edits reach the bill this way. */
-const SETUP_EDITS_VARIABLE = 'KONTEXT_SETUP_EDITS';
-
-/** An edit global setup made: the callback path's proof, or a shared edit (`shared`, its name) that no worker makes again. */
-type SetupEdit = { steps: number; shared?: string };
-
-/** Global setup spent an edit of `steps` on the miner: it belongs on the bill. */
-export function recordSetupEdit(minerUrl: string, steps: number, shared?: string): void {
-  const edits = setupEdits();
-  edits[minerUrl] = [...(edits[minerUrl] ?? []), { steps, shared }];
-  process.env[SETUP_EDITS_VARIABLE] = JSON.stringify(edits);
-}
-
+/** Global setup's own edits on each miner, from the run context once setup published it. */
 function setupEdits(): Record<string, SetupEdit[]> {
-  return JSON.parse(process.env[SETUP_EDITS_VARIABLE] ?? '{}') as Record<string, SetupEdit[]>;
+  return runContextPublished() ? readRunContext().setupEdits : {};
 }
 
 export default class CostReporter implements Reporter {

@@ -1,0 +1,67 @@
+import { formatSeconds } from './wait-until.ts';
+import { isLoopbackHost } from './http-io.ts';
+import { nameReceipt, type CallbackReceipt } from './callback-receipt.ts';
+
+// What a wait for a callback says when it ends without one: its deadline passed, or its test finished first.
+
+/** A wait for a callback that ended without one. */
+export class CallbackNotReceivedError extends Error {
+  override name = 'CallbackNotReceivedError';
+  constructor(
+    message: string,
+    readonly jobId: string,
+    callSite: string,
+  ) {
+    super(message);
+    // The stack points at whoever waited, not at the timer that fired: that is the line a reader needs.
+    this.stack = `${this.name}: ${message}${callSite}`;
+  }
+}
+
+/** The sentence for waits still pending when a test ends. */
+export const notReceivedBeforeTestEnd = (jobId: string) => `Callback for job ${jobId} was not received before the test finished.`;
+
+export type MissingCallback = {
+  jobId: string;
+  /** The wait's deadline, which passed. */
+  timeoutMs: number;
+  /** The callback URL the job was given, or the receiver's base one. */
+  url: string;
+  /** What the receiver got instead (receipts about other jobs). */
+  others: CallbackReceipt[];
+  /** Who was listening, e.g. "the receiver" or "the external receiver's GET /callbacks". */
+  listener: string;
+  /** A reason the listener could not look, e.g. the last failed poll. */
+  note?: string;
+};
+
+const NAMED_AT_MOST = 5;
+
+/** The deadline sentence: which job, how long, where we listened, and what came instead. */
+export function describeMissingCallback({ jobId, timeoutMs, url, others, listener, note }: MissingCallback): string {
+  const head = `No callback for job ${jobId} arrived within ${formatSeconds(timeoutMs)} at ${url}`;
+  const noteText = note ? ` (${note.replace(/\.$/, '')})` : '';
+  if (others.length > 0) {
+    const named = others.slice(0, NAMED_AT_MOST).map(nameReceipt).join(', ');
+    const more = others.length > NAMED_AT_MOST ? ` and ${others.length - NAMED_AT_MOST} more` : '';
+    return `${head}; ${listener} got ${others.length} other callback${others.length === 1 ? '' : 's'} instead${noteText}: ${named}${more}; check the job_id the miner sends and that the job has ended.`;
+  }
+  return `${head}; ${listener} got nothing at all${noteText}: ${reachHint(url)}.`;
+}
+
+function reachHint(url: string): string {
+  if (!URL.canParse(url)) return 'check the callback URL the job was given';
+  const { hostname: host, port } = new URL(url);
+  if (isLoopbackHost(host))
+    return `a miner in Docker cannot reach ${host}, so set ASYNC_CALLBACK_BASE_URL to the Docker network's gateway (e.g. http://172.18.0.1:${port || 80}, from "docker network inspect <project>_default"), or check that the job has ended`;
+  return `check that the miner can reach ${host}${port ? `:${port}` : ''} (firewall, Docker network, ASYNC_CALLBACK_BASE_URL) and that the job has ended`;
+}
+
+/** The stack of the current call without the frames of the callback files themselves, starting with a newline. */
+export function callerFrames(): string {
+  const frames = (new Error().stack ?? '').split('\n').slice(1);
+  return frames
+    .filter((frame) => !/\/lib\/callback-[\w-]+\.ts|\/fixtures\/callbacks\//.test(frame))
+    .map((frame) => `\n${frame}`)
+    .join('');
+}
