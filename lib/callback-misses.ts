@@ -1,6 +1,6 @@
 import { formatSeconds } from './wait-until.ts';
 import { isLoopbackHost } from './http-io.ts';
-import { nameReceipt, type CallbackReceipt } from './callback-receipt.ts';
+import type { CallbackEncoding, CallbackReceipt } from './callback-receipt.ts';
 
 // What a wait for a callback says when it ends without one: its deadline passed, or its test finished first.
 
@@ -64,4 +64,20 @@ export function callerFrames(): string {
     .filter((frame) => !/\/lib\/callback-[\w-]+\.ts|\/fixtures\/callbacks\//.test(frame))
     .map((frame) => `\n${frame}`)
     .join('');
+}
+
+const ENCODING_WORDS: Record<CallbackEncoding, string> = {
+  multipart: 'multipart',
+  urlencoded: 'urlencoded',
+  json: 'JSON',
+  other: 'non-form',
+  unknown: 'listed',
+};
+
+/** A few words naming a receipt in a list: `job a (completed)`, or what was wrong with it. */
+export function nameReceipt(receipt: CallbackReceipt): string {
+  const status = receipt.fields.status;
+  if (receipt.jobId !== undefined) return `job ${receipt.jobId} (${status ? `status ${status}` : 'no status'})`;
+  const where = receipt.urlJobId ? ` on the URL of job ${receipt.urlJobId}` : '';
+  return `a ${ENCODING_WORDS[receipt.encoding]} body without job_id${where}${receipt.parseError ? ` (${receipt.parseError.replace(/\.$/, '')})` : ''}`;
 }

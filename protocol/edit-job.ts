@@ -73,23 +73,6 @@ export const ProxyAcceptedSchema = z.looseObject({
 export const EditAcceptedSchema = z.union([MinerAcceptedSchema, ProxyAcceptedSchema]);
 export type EditAccepted = z.infer<typeof EditAcceptedSchema>;
 
-/** FastAPI's 422: `loc` is stable across pydantic versions, `msg` and `type` wording is not. */
-export const ValidationErrorSchema = z.looseObject({
-  detail: z
-    .array(
-      z.looseObject({
-        loc: z.array(z.union([z.string(), z.number()])),
-        msg: z.string(),
-        type: z.string(),
-      }),
-    )
-    .min(1),
-});
-export type ValidationError = z.infer<typeof ValidationErrorSchema>;
-
-/** FastAPI's HTTPException body: 400, 404, 409, 503. */
-export const HttpErrorSchema = z.looseObject({ detail: z.string().min(1) });
-
 /** Which image a job edits, as `request.image_source` reports it (seed and later protocol values). */
 export const ImageSourceSchema = z.enum([
   'reference_edit',

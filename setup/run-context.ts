@@ -1,5 +1,3 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import { EditRequestSchema } from '../protocol/edit-job.ts';
 import { OrchestratorJobSchema } from './orchestrator-jobs.ts';
@@ -104,25 +102,6 @@ export function minerContextOf(run: RunContext, minerUrl: string): MinerContext 
   const context = run.miners.find((c) => c.minerUrl === minerUrl);
   if (!context) throw new Error(`Global setup prepared no miner ${minerUrl}: the project's use.minerUrl names a miner it did not probe.`);
   return context;
-}
-
-// One file per miner: in a fleet, one miner's death does not stop the others' tests.
-const unresponsiveFile = (context: MinerContext) =>
-  path.join(context.runStateDir, `unresponsive-${Buffer.from(context.minerUrl).toString('base64url')}.txt`);
-
-/** Remembers, for every worker of the run, the sentence of the first test that saw the miner stop answering. */
-export function recordMinerUnresponsive(context: MinerContext, sentence: string): void {
-  try {
-    writeFileSync(unresponsiveFile(context), sentence, { flag: 'wx' });
-  } catch {
-    // another test recorded it first: its sentence stands
-  }
-}
-
-/** The sentence recorded when the miner stopped answering earlier in this run, if it did. */
-export function minerUnresponsiveEarlier(context: MinerContext): string | undefined {
-  const file = unresponsiveFile(context);
-  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
 }
 
 /** The worker option that names the miner a Playwright project tests (`use: { minerUrl }` in playwright.config.ts). */

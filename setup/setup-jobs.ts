@@ -4,7 +4,7 @@ import { runFirstJob, submitTimed, type SubmittedJob } from './callback-path-che
 import { orchestratorBody, type OrchestratorJob, type OrchestratorJobName } from './orchestrator-jobs.ts';
 import { protocolRevision } from './protocol-revision.ts';
 import type { MinerContext, RunContext, SetupEdit } from './run-context.ts';
-import { readSampleInput } from './sample-input.ts';
+import { readSampleInput } from './run-folder.ts';
 import type { Settings } from './settings.ts';
 import { startSetupReceiver } from './stored-callbacks.ts';
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import getPort from 'get-port';
-import { parseCallbackBody, receiptOf, type CallbackReceipt } from '../lib/callback-receipt.ts';
+import { receiptOf, type CallbackReceipt } from '../lib/callback-receipt.ts';
+import { parseCallbackBody } from '../lib/form-body.ts';
 import { CallbackServer } from '../lib/callback-server.ts';
 import type { CallbackAddress } from './callback-address.ts';
 

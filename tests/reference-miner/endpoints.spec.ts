@@ -1,5 +1,5 @@
 import { EditAcceptedSchema } from '../../protocol/edit-job.ts';
-import { HttpErrorSchema, ValidationErrorSchema } from '../../protocol/edit-job.ts';
+import { HttpErrorSchema, ValidationErrorSchema } from '../../protocol/refusals.ts';
 import { HealthSchema } from '../../protocol/service.ts';
 import { isPng } from '../../lib/wire-body.ts';
 import { waitUntil } from '../../lib/wait-until.ts';

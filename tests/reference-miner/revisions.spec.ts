@@ -1,4 +1,5 @@
-import { HttpErrorSchema, JobListingSchema } from '../../protocol/edit-job.ts';
+import { JobListingSchema } from '../../protocol/edit-job.ts';
+import { HttpErrorSchema } from '../../protocol/refusals.ts';
 import { startScriptedServer } from '../support/scripted-server.ts';
 import { expect, test } from '../support/reference-miner-fixtures.ts';
 
