@@ -38,7 +38,12 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   }
 }
 
-async function prepareRun(config: FullConfig, settings: Settings, runStateDir: string, stops: (() => Promise<void>)[]): Promise<RunContext> {
+async function prepareRun(
+  config: FullConfig,
+  settings: Settings,
+  runStateDir: string,
+  stops: (() => Promise<void>)[],
+): Promise<RunContext> {
   const targets = minerTargets(settings);
   const deadlines = deadlinesOf(settings);
   // The suite's own fixed image (the broadcast's input, and the sample unless the operator names one) is painted
@@ -87,6 +92,7 @@ function removeBundledMinerOutput(config: FullConfig, settings: Settings): void 
   const minerUrl = settings.ASYNC_MINER_URL;
   if (!config.webServer || !minerUrl) return;
   const folder = referenceMinerOutputDir(minerUrl);
-  if (settings.ASYNC_KEEP_MINER_OUTPUT) console.log(`[kontext-e2e] The bundled miner's outputs are kept in ${folder} (ASYNC_KEEP_MINER_OUTPUT=true).`);
+  if (settings.ASYNC_KEEP_MINER_OUTPUT)
+    console.log(`[kontext-e2e] The bundled miner's outputs are kept in ${folder} (ASYNC_KEEP_MINER_OUTPUT=true).`);
   else rmSync(folder, { recursive: true, force: true });
 }

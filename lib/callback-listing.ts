@@ -57,4 +57,3 @@ export function fromListingEntry(entry: CallbackListingEntry): CallbackReceipt {
     answeredWith: undefined,
   });
 }
-

@@ -93,4 +93,3 @@ export async function readRequestBody(request: IncomingMessage, limit: number): 
   }
   return { body: Buffer.concat(chunks), size, truncated: size > limit, aborted: aborted || !request.complete };
 }
-

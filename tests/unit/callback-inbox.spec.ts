@@ -19,11 +19,7 @@ const suite = (callback: Partial<MinerContext['callback']>): MinerContext => ({
 });
 
 test('behind a Docker gateway the receiver binds every interface and hands out the gateway address', async () => {
-  const inbox = await openCallbackInbox(
-    runOf(),
-    suite({ publicHost: '172.18.0.1', bindHost: '0.0.0.0', rule: 'docker-detected' }),
-    0,
-  );
+  const inbox = await openCallbackInbox(runOf(), suite({ publicHost: '172.18.0.1', bindHost: '0.0.0.0', rule: 'docker-detected' }), 0);
   try {
     const url = new URL(inbox.track('job-1'));
     expect(url.hostname).toBe('172.18.0.1');

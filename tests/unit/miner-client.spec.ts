@@ -127,7 +127,9 @@ function jobCompletingIn(ms: number) {
   return job;
 }
 
-test('a wait reads the record at 20 ms, backing off to 250 ms: the end is noticed soon, and a production miner is not flooded', async ({ clientOf }, testInfo) => {
+test('a wait reads the record at 20 ms, backing off to 250 ms: the end is noticed soon, and a production miner is not flooded', async ({
+  clientOf,
+}, testInfo) => {
   const job = jobCompletingIn(2_000);
   const miner = await clientOf(job.script);
   await miner.waitForEnd(JOB);
