@@ -1,33 +1,15 @@
 import { expect as baseExpect, test } from '@playwright/test';
 import sharp from 'sharp';
 import { inputImage } from '../../fixtures/input-image.ts';
-import { toBeAnsweredByProxy } from '../../fixtures/matchers/to-be-answered-by-proxy.ts';
-import { toBeRefused } from '../../fixtures/matchers/to-be-refused.ts';
-import { toBeSameImageAs } from '../../fixtures/matchers/to-be-same-image-as.ts';
-import { toBeSanePictureOf } from '../../fixtures/matchers/to-be-sane-picture.ts';
-import { toBeTurnedAway } from '../../fixtures/matchers/to-be-turned-away.ts';
-import { toCarryResultImage } from '../../fixtures/matchers/to-carry-result-image.ts';
-import { toDifferVisiblyFrom } from '../../fixtures/matchers/to-differ-visibly-from.ts';
-import { toHaveSamePixelsAs } from '../../fixtures/matchers/to-have-same-pixels-as.ts';
-import { toNotKnowJob } from '../../fixtures/matchers/to-not-know-job.ts';
+import { matchers } from '../../fixtures/matchers/index.ts';
 import { sampleImage } from '../../lib/images/sample-image.ts';
 import { describeBytes, fileDigest } from '../../lib/wire-body.ts';
 
-// Built here from the matcher files, not fixtures/index.ts: these tests need no miner, settings or callback server.
-const expect = baseExpect.extend({
-  toBeSameImageAs,
-  toHaveSamePixelsAs,
-  toDifferVisiblyFrom,
-  toBeRefused,
-  toNotKnowJob,
-  toCarryResultImage,
-  toBeTurnedAway,
-  toBeSanePictureOf,
-  toBeAnsweredByProxy,
-});
+// Built here from the matchers' registry, not fixtures/index.ts: these tests need no miner, settings or callback server.
+const expect = baseExpect.extend(matchers);
 
 // Inputs typed by the matchers' own parameters, so these tests follow the matchers, not the fixtures that build the inputs.
-type RawAnswer = Parameters<typeof toBeRefused>[0];
+type RawAnswer = Parameters<typeof matchers.toBeRefused>[0];
 
 // A failing positive match must read as it always did (the fault matrix and the report tests grep these lines); a
 // failing negated one must say what it expected not to see, never a positive rule's cause and fix.
@@ -156,7 +138,7 @@ test.describe('toBeRefused', () => {
 
 test.describe('toNotKnowJob', () => {
   const minerAnswering = (answer: RawAnswer) =>
-    ({ statusAnswer: () => Promise.resolve(answer) }) as unknown as Parameters<typeof toNotKnowJob>[0];
+    ({ statusAnswer: () => Promise.resolve(answer) }) as unknown as Parameters<typeof matchers.toNotKnowJob>[0];
   const positiveLine = 'Expected: GET /edit/status/job-1 answers 404, as a refused request never becomes a job';
 
   test('a positive failure reads as before', async () => {
@@ -176,7 +158,8 @@ test.describe('toNotKnowJob', () => {
 });
 
 test.describe('toCarryResultImage', () => {
-  const receiptWith = (image: Buffer) => ({ hasImage: true, image, imageSize: image.length }) as Parameters<typeof toCarryResultImage>[0];
+  const receiptWith = (image: Buffer) =>
+    ({ hasImage: true, image, imageSize: image.length }) as Parameters<typeof matchers.toCarryResultImage>[0];
 
   test('a positive failure reads as before', async () => {
     const png = await solidPng(RED);
@@ -197,7 +180,7 @@ test.describe('toCarryResultImage', () => {
 });
 
 test.describe('toBeTurnedAway', () => {
-  type InputRejection = Parameters<typeof toBeTurnedAway>[0];
+  type InputRejection = Parameters<typeof matchers.toBeTurnedAway>[0];
   const what = 'an edit whose image_b64 is empty';
   const positiveLine = `Expected: ${what} refused with 400 and never a job (seed protocol), or accepted and then failed with an error and a failure callback (later revision)`;
   const refused = (status: number): InputRejection => ({
@@ -259,7 +242,7 @@ test.describe('toBeSanePictureOf', () => {
 });
 
 test.describe('toBeAnsweredByProxy', () => {
-  type ProxyProbe = Parameters<typeof toBeAnsweredByProxy>[0];
+  type ProxyProbe = Parameters<typeof matchers.toBeAnsweredByProxy>[0];
   const health = (answer: RawAnswer): ProxyProbe => ({
     what: "GET / as validators' health check sends it (10 s deadline)",
     answer,
