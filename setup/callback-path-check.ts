@@ -10,6 +10,8 @@ import type { CallbackServer } from '../lib/callback-server.ts';
 /** The job ids of global setup's jobs begin with this: a bench tells them from the tests' jobs. */
 export const SETUP_JOB_PREFIX = 'e2e-setup-';
 
+const DROPPED_RETRY_PAUSE_MS = 100;
+
 /** A job global setup submitted and timed as the orchestrator times it: creation before the POST, dispatch at its answer. */
 export type SubmittedJob = {
   jobId: string;
@@ -185,8 +187,14 @@ async function awaitDelivery(
 }
 
 async function readRecord(api: APIRequestContext, probe: FirstJobProbe, jobId: string, timeoutMs: number): Promise<JobRecord | undefined> {
-  const answer = await api
-    .get(`${probe.minerUrl}/edit/status/${encodeURIComponent(jobId)}`, { failOnStatusCode: false, timeout: timeoutMs })
+  const read = () => api.get(`${probe.minerUrl}/edit/status/${encodeURIComponent(jobId)}`, { failOnStatusCode: false, timeout: timeoutMs });
+  const answer = await read()
+    // A keep-alive socket the miner closed as the read went out says nothing of the miner: one retry, as the tests' client makes.
+    .catch(async (error: Error) => {
+      if (!describeTransportFailure(error, timeoutMs)?.dropped) throw error;
+      await sleep(DROPPED_RETRY_PAUSE_MS, undefined);
+      return read();
+    })
     .catch((error: Error) => {
       // A read cut short by the job's own deadline says so: the operator's setting to raise is that one.
       const cut = timeoutMs < probe.httpTimeoutMs ? ' (what was left of ASYNC_JOB_TIMEOUT_SECONDS)' : '';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import getPort from 'get-port';
+import { DeadlinePassed, waitUntil } from '../lib/wait-until.ts';
 import { receiptOf, type CallbackReceipt } from '../lib/callback-receipt.ts';
 import { parseCallbackBody } from '../lib/form-body.ts';
 import { CallbackServer } from '../lib/callback-server.ts';
@@ -78,4 +79,13 @@ export async function receiptFromStored(stored: StoredCallback, jobId: string): 
 /** The callbacks setup's receiver kept for one job, read as receipts, in the order they came. */
 export function storedReceiptsOf(runStateDir: string, jobId: string): Promise<CallbackReceipt[]> {
   return Promise.all(storedCallbacksOf(runStateDir, jobId).map((stored) => receiptFromStored(stored, jobId)));
+}
+
+/** The callbacks setup's receiver kept for the job, once at least one came or `timeoutMs` passed (then none). */
+export async function storedReceiptsWithin(runStateDir: string, jobId: string, timeoutMs: number): Promise<CallbackReceipt[]> {
+  const kept = () => (hasStoredCallback(runStateDir, jobId) ? true : undefined);
+  await waitUntil(kept, { timeoutMs, describe: () => `no callback for job ${jobId}`, pauses: [50, 100, 250] }).catch((error) => {
+    if (!(error instanceof DeadlinePassed)) throw error; // a callback that never came is for the caller to judge
+  });
+  return storedReceiptsOf(runStateDir, jobId);
 }

@@ -5,7 +5,7 @@ import { runSuite } from '../support/run-suite.ts';
 import { withReferenceMiner } from '../support/with-reference-miner.ts';
 
 // Global setup submits the base edit and its repeat while Playwright starts its workers; each worker adopts
-// them instead of making its own, and judges their callbacks as it judges its own.
+// them instead of making its own; @callback-parts judges the callback setup's receiver kept with its own jobs'.
 const BASE_USERS = ['--grep', '@same-request-same-bytes|@seed-changes-output|@status-lifecycle', '--workers=2'];
 
 test('the base edit and its repeat are made once for the run, at setup, and adopted by every worker', async () => {
@@ -27,9 +27,9 @@ test('the base edit and its repeat are made once for the run, at setup, and adop
   expect(baseJobs).toHaveLength(2);
 });
 
-test("a wrong callback of an edit started at setup fails the test that adopted it, in the callback checks' words", async () => {
+test("a wrong callback of an edit started at setup fails @callback-parts, in the callback checks' words", async () => {
   const run = await withReferenceMiner({ faults: ['callback-filename-wrong'] }, (minerUrl) =>
-    runSuite({ env: { ASYNC_MINER_URL: minerUrl }, args: ['--grep', '@same-request-same-bytes'] }),
+    runSuite({ env: { ASYNC_MINER_URL: minerUrl }, args: ['--grep', '@callback-parts'] }),
   );
   const [adopter] = run.tests;
   expect(adopter?.outcome, run.output).toBe('unexpected');
