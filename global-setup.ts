@@ -10,9 +10,9 @@ import { toOperatorError } from './setup/operator-error.ts';
 import { prepareProxyChecks, PROXY_PROJECT } from './setup/proxy-target.ts';
 import { referenceMinerOutputDir } from './setup/reference-miner-target.ts';
 import { describeRunInReport } from './setup/report-header.ts';
-import { deadlinesOf, publishRunContext, type RunContext } from './setup/run-context.ts';
+import { publishRunContext, type RunContext } from './setup/run-context.ts';
 import { prepareSampleInput } from './setup/run-folder.ts';
-import { minerTargets, runSettings, type Settings } from './setup/settings.ts';
+import { deadlinesOf, minerTargets, runSettings, type Settings } from './setup/settings.ts';
 import { startSetupJobs } from './setup/setup-jobs.ts';
 
 /**

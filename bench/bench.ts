@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JSONReport } from '@playwright/test/reporter';
-import { JobListingSchema } from '../protocol/edit-job.ts';
+import { JobListingSchema } from '../protocol/listings.ts';
 import { SETUP_JOB_PREFIX } from '../setup/callback-path-check.ts';
 import { ActivityReportSchema } from '../reference-miner/activity-log.ts';
 import { busyAndIdle, countListed, countTests, round, stepCost, timeline } from './measures.ts';

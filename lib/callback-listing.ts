@@ -1,4 +1,4 @@
-import type { CallbackListingEntry } from '../protocol/callback-listing.ts';
+import type { CallbackListingEntry } from '../protocol/listings.ts';
 import { parseIsoTimestamp } from '../protocol/edit-job.ts';
 import { judgeReceipt, type CallbackReceipt } from './callback-receipt.ts';
 

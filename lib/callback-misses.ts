@@ -2,7 +2,8 @@ import { formatSeconds } from './wait-until.ts';
 import { isLoopbackHost } from './http-io.ts';
 import type { CallbackEncoding, CallbackReceipt } from './callback-receipt.ts';
 
-// What a wait for a callback says when it ends without one: its deadline passed, or its test finished first.
+// What the receiver says when it cannot listen, and what a wait for a callback says when it ends without one: its
+// deadline passed, or its test finished first.
 
 /** A wait for a callback that ended without one. */
 export class CallbackNotReceivedError extends Error {
@@ -80,4 +81,13 @@ export function nameReceipt(receipt: CallbackReceipt): string {
   if (receipt.jobId !== undefined) return `job ${receipt.jobId} (${status ? `status ${status}` : 'no status'})`;
   const where = receipt.urlJobId ? ` on the URL of job ${receipt.urlJobId}` : '';
   return `a ${ENCODING_WORDS[receipt.encoding]} body without job_id${where}${receipt.parseError ? ` (${receipt.parseError.replace(/\.$/, '')})` : ''}`;
+}
+
+/** Why the receiver could not take its port, and what to change. */
+export function cannotListen(host: string, port: number, error: NodeJS.ErrnoException): string {
+  const fix =
+    error.code === 'EADDRINUSE'
+      ? 'another process holds the port, so free it or name another port in ASYNC_CALLBACK_BASE_URL.'
+      : 'check ASYNC_CALLBACK_BIND_HOST names an interface of this machine.';
+  return `The callback receiver could not listen on ${host}:${port} (${error.code ?? error.message}): ${fix}`;
 }

@@ -129,16 +129,6 @@ export const JobRecordSchema = z.looseObject({
 });
 export type JobRecord = z.infer<typeof JobRecordSchema>;
 
-/**
- * GET /jobs (later revisions): `{ edit_jobs, inference_jobs }`, or only the kind `?job_type=edit|inference` names.
- * Inference records are another protocol's; they are listed, not read.
- */
-export const JobListingSchema = z.looseObject({
-  edit_jobs: z.array(JobRecordSchema).optional(),
-  inference_jobs: z.array(z.unknown()).optional(),
-});
-export type JobListing = z.infer<typeof JobListingSchema>;
-
 /** Later revisions answer this for a finished job whose record passed JOB_RECORD_TTL_SECONDS. */
 export const CleanedJobRecordSchema = z.looseObject({
   status: z.literal('completed'),

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import sharp from 'sharp';
-import { minerAccepted, type JobListing } from '../protocol/edit-job.ts';
+import { minerAccepted } from '../protocol/edit-job.ts';
+import type { JobListing } from '../protocol/listings.ts';
 import type { ActivityLog } from './activity-log.ts';
 import type { MinerConfig } from './config.ts';
 import { jsonInvalidDetail } from './fastapi-validation.ts';

@@ -68,15 +68,6 @@ export const RunContextSchema = z.object({
 });
 export type RunContext = z.infer<typeof RunContextSchema>;
 
-/** The deadlines every wait of the run uses, from the settings. */
-export function deadlinesOf(settings: Settings): RunContext['deadlines'] {
-  return {
-    httpMs: settings.ASYNC_HTTP_TIMEOUT_SECONDS * 1000,
-    jobMs: settings.ASYNC_JOB_TIMEOUT_SECONDS * 1000,
-    callbackMs: (settings.ASYNC_CALLBACK_TIMEOUT_SECONDS + settings.ASYNC_VALIDATOR_MIN_SECONDS) * 1000,
-  };
-}
-
 /** Hands the run context to the workers (and to the reporters, in this process). */
 export function publishRunContext(context: RunContext, env: NodeJS.ProcessEnv = process.env): void {
   env[RUN_CONTEXT_VARIABLE] = JSON.stringify(RunContextSchema.parse(context));

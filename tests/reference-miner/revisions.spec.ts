@@ -1,4 +1,4 @@
-import { JobListingSchema } from '../../protocol/edit-job.ts';
+import { JobListingSchema } from '../../protocol/listings.ts';
 import { HttpErrorSchema } from '../../protocol/refusals.ts';
 import { startScriptedServer } from '../support/scripted-server.ts';
 import { expect, test } from '../support/reference-miner-fixtures.ts';

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { JobListingSchema } from '../../protocol/edit-job.ts';
+import { JobListingSchema } from '../../protocol/listings.ts';
 import { BASE_FIELDS } from '../../setup/base-edits.ts';
 import { runSuite } from '../support/run-suite.ts';
 import { withReferenceMiner } from '../support/with-reference-miner.ts';

@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { CallbackServer } from '../../lib/callback-server.ts';
 import { openCallbackInbox } from '../../fixtures/index.ts';
-import { deadlinesOf, type MinerContext, type RunContext } from '../../setup/run-context.ts';
-import { readSettings } from '../../setup/settings.ts';
+import type { MinerContext, RunContext } from '../../setup/run-context.ts';
+import { deadlinesOf, readSettings } from '../../setup/settings.ts';
 import { releasedPort } from '../support/free-port.ts';
 
 const runOf = (env: NodeJS.ProcessEnv = {}): RunContext => {

@@ -6,7 +6,7 @@ import { ExternalCallbackInbox } from '../../fixtures/callbacks/external-inbox.t
 import type { CallbackReceipt } from '../../lib/callback-receipt.ts';
 import { CallbackServer } from '../../lib/callback-server.ts';
 import { CallbackNotReceivedError } from '../../lib/callback-misses.ts';
-import { CallbackListingSchema } from '../../protocol/callback-listing.ts';
+import { CallbackListingSchema } from '../../protocol/listings.ts';
 
 const test = base.extend<{ receiver: CallbackServer }>({
   receiver: async ({}, use) => {

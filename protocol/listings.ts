@@ -1,6 +1,18 @@
 import { z } from 'zod';
+import { JobRecordSchema } from './edit-job.ts';
 
-// The original Python suite's callback receiver lists what it got at GET /callbacks; the suite's receiver keeps the shape.
+// The listings: the miner's GET /jobs, and the original Python suite's callback receiver's GET /callbacks, whose
+// shape the suite's own receiver keeps.
+
+/**
+ * GET /jobs (later revisions): `{ edit_jobs, inference_jobs }`, or only the kind `?job_type=edit|inference` names.
+ * Inference records are another protocol's; they are listed, not read.
+ */
+export const JobListingSchema = z.looseObject({
+  edit_jobs: z.array(JobRecordSchema).optional(),
+  inference_jobs: z.array(z.unknown()).optional(),
+});
+export type JobListing = z.infer<typeof JobListingSchema>;
 
 /** GET /callbacks of the original Python suite's receiver (and of ours). */
 export const CallbackListingSchema = z.looseObject({
