@@ -1,4 +1,5 @@
-import { formatSeconds } from './wait-until.ts';
+import type { CallbackDelivery, JobRecord } from '../protocol/edit-job.ts';
+import { formatSeconds, sleep } from './wait-until.ts';
 import { isLoopbackHost } from './http-io.ts';
 import type { CallbackEncoding, CallbackReceipt } from './callback-receipt.ts';
 
@@ -90,4 +91,49 @@ export function cannotListen(host: string, port: number, error: NodeJS.ErrnoExce
       ? 'another process holds the port, so free it or name another port in ASYNC_CALLBACK_BASE_URL.'
       : 'check ASYNC_CALLBACK_BIND_HOST names an interface of this machine.';
   return `The callback receiver could not listen on ${host}:${port} (${error.code ?? error.message}): ${fix}`;
+}
+
+/** One sentence for a callback the miner recorded as not delivered: its own words, then the setting to fix. */
+export function undeliveredSentence(
+  callbackUrl: string,
+  delivery: CallbackDelivery,
+  callback?: { rule: string; explanation: string },
+  ownReceiver = true,
+): string {
+  const said =
+    delivery.status === 'delivered'
+      ? `its record says delivered with ${delivery.status_code ?? 'no'} status, yet the suite's receiver got nothing: something else answers at that address`
+      : `its record says callback ${delivery.status} (${JSON.stringify(delivery.error ?? delivery.response_preview ?? `status ${delivery.status_code}`)})`;
+  const rule = callback ? ` (the address came from rule ${callback.rule}: ${callback.explanation})` : '';
+  const fix = ownReceiver
+    ? "set ASYNC_CALLBACK_BASE_URL to an address of this machine the miner can reach; a miner in Docker reaches it through its network's gateway (docker network inspect <project>_default → IPAM.Config[0].Gateway, e.g. http://172.18.0.1:8092)"
+    : 'start the external receiver or fix ASYNC_CALLBACK_BASE_URL';
+  return `The miner could not deliver a callback to ${callbackUrl}: ${said}${rule}; ${fix}.`;
+}
+
+// Once the job ended, its record says within a moment whether the miner gave up on delivering its callback.
+const DELIVERY_POLL_MS = 250;
+
+/**
+ * Reads the job's record while someone waits for its callback, until the record says what became of it: the
+ * sentence when the miner recorded that it could not deliver (callback failed), else undefined. A record that cannot
+ * be read ends the watch: it only shortens waits, and what went wrong is for the waits themselves to say.
+ */
+export async function undeliveredWhileWaiting(
+  jobId: string,
+  readRecord: (jobId: string) => Promise<JobRecord>,
+  stillWaiting: () => boolean,
+): Promise<string | undefined> {
+  try {
+    while (stillWaiting()) {
+      const record = await readRecord(jobId);
+      if (record.callback?.status === 'failed')
+        return `No callback for job ${jobId}: ${undeliveredSentence(record.request.callback_url ?? 'its callback_url', record.callback)}`;
+      if (record.callback) return undefined;
+      await sleep(DELIVERY_POLL_MS, undefined);
+    }
+  } catch {
+    // an unreadable record says nothing of the callback
+  }
+  return undefined;
 }

@@ -6,6 +6,7 @@ import { JobRecordSchema, MinerAcceptedSchema, parseIsoTimestamp, type CallbackD
 import type { CallbackAddress } from './callback-address.ts';
 import { OperatorError } from './operator-error.ts';
 import type { CallbackServer } from '../lib/callback-server.ts';
+import { undeliveredSentence } from '../lib/callback-misses.ts';
 
 /** The job ids of global setup's jobs begin with this: a bench tells them from the tests' jobs. */
 export const SETUP_JOB_PREFIX = 'e2e-setup-';
@@ -103,24 +104,6 @@ export async function runFirstJob(api: APIRequestContext, probe: FirstJobProbe, 
     throw new OperatorError(undeliveredSentence(callbackUrl, outcome, probe.callback, !!probe.receiver));
   probe.log(`Callback path not proven: the first job's callback was recorded ${outcome.status}.`);
   return { proven: false, pace };
-}
-
-/** One sentence for a callback the miner recorded as not delivered: its own words, then the setting to fix. */
-export function undeliveredSentence(
-  callbackUrl: string,
-  delivery: CallbackDelivery,
-  callback?: CallbackAddress,
-  ownReceiver = true,
-): string {
-  const said =
-    delivery.status === 'delivered'
-      ? `its record says delivered with ${delivery.status_code ?? 'no'} status, yet the suite's receiver got nothing: something else answers at that address`
-      : `its record says callback ${delivery.status} (${JSON.stringify(delivery.error ?? delivery.response_preview ?? `status ${delivery.status_code}`)})`;
-  const rule = callback ? ` (the address came from rule ${callback.rule}: ${callback.explanation})` : '';
-  const fix = ownReceiver
-    ? "set ASYNC_CALLBACK_BASE_URL to an address of this machine the miner can reach; a miner in Docker reaches it through its network's gateway (docker network inspect <project>_default → IPAM.Config[0].Gateway, e.g. http://172.18.0.1:8092)"
-    : 'start the external receiver or fix ASYNC_CALLBACK_BASE_URL';
-  return `The miner could not deliver a callback to ${callbackUrl}: ${said}${rule}; ${fix}.`;
 }
 
 /** How long an edit of `steps` steps took on the miner, from its own record. */

@@ -6,6 +6,7 @@ import { ExternalCallbackInbox } from '../../fixtures/callbacks/external-inbox.t
 import type { CallbackReceipt } from '../../lib/callback-receipt.ts';
 import { CallbackServer } from '../../lib/callback-server.ts';
 import { CallbackNotReceivedError } from '../../lib/callback-misses.ts';
+import type { JobRecord } from '../../protocol/edit-job.ts';
 import { CallbackListingSchema } from '../../protocol/listings.ts';
 
 const test = base.extend<{ receiver: CallbackServer }>({
@@ -277,6 +278,44 @@ test.describe('waiting', () => {
       `No callback for job lonely arrived within 0.05 s at ${receiver.baseUrl}/callback; the receiver got nothing at all: ` +
         `a miner in Docker cannot reach 127.0.0.1, so set ASYNC_CALLBACK_BASE_URL to the Docker network's gateway (e.g. http://172.18.0.1:${receiver.address.port}, from "docker network inspect <project>_default"), or check that the job has ended.`,
     );
+  });
+
+  test("a wait ends as soon as the job's record says the miner could not deliver, quoting its error", async () => {
+    const failed = {
+      status: 'failed',
+      attempted_at: COMPLETED_AT,
+      payload_status: 'completed',
+      error: 'connect ECONNREFUSED 192.0.2.1:19660',
+    };
+    const record = { request: { callback_url: 'http://192.0.2.1:19660/callback/job-1' }, callback: failed } as unknown as JobRecord;
+    const receiver = await CallbackServer.start({ host: '127.0.0.1', port: 0, readRecord: () => Promise.resolve(record) });
+    try {
+      const started = performance.now();
+      const error = (await receiver.waitFor('job-1', { timeoutMs: 10_000 }).catch((e: unknown) => e)) as Error;
+      expect(error).toBeInstanceOf(CallbackNotReceivedError);
+      expect(error.message).toBe(
+        `No callback for job job-1: The miner could not deliver a callback to http://192.0.2.1:19660/callback/job-1: its record says callback failed ("connect ECONNREFUSED 192.0.2.1:19660"); set ASYNC_CALLBACK_BASE_URL to an address of this machine the miner can reach; a miner in Docker reaches it through its network's gateway (docker network inspect <project>_default → IPAM.Config[0].Gateway, e.g. http://172.18.0.1:8092).`,
+      );
+      // A tenth of its 10 s deadline: it ended on the record, not on the clock.
+      expect(performance.now() - started).toBeLessThan(1_000);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  test('a record that says delivered, or none yet, leaves the wait to the callback', async () => {
+    let reads = 0;
+    const readRecord = () => Promise.resolve({ callback: ++reads > 2 ? { status: 'delivered' } : null } as unknown as JobRecord);
+    const receiver = await CallbackServer.start({ host: '127.0.0.1', port: 0, readRecord });
+    try {
+      const waiting = receiver.waitFor('late', { timeoutMs: 5_000 });
+      await expect.poll(() => reads, 'record reads until it says delivered').toBe(3);
+      await postUrlencoded(`${receiver.baseUrl}/callback`, failedFields('late'));
+      expect((await waiting).jobId).toBe('late');
+      expect(reads, 'no read once the record said what became of the callback').toBe(3);
+    } finally {
+      await receiver.close();
+    }
   });
 
   test('reset rejects pending waits and forgets what came', async ({ receiver }) => {
