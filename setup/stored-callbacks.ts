@@ -45,7 +45,7 @@ function store(folder: string, receipt: CallbackReceipt): void {
 }
 
 /** The callbacks setup's receiver kept for one job, in the order they came. */
-export function storedCallbacksOf(runStateDir: string, jobId: string): StoredCallback[] {
+function storedCallbacksOf(runStateDir: string, jobId: string): StoredCallback[] {
   const folder = storedFolder(runStateDir);
   return filesOf(runStateDir, jobId)
     .map((file) => JSON.parse(readFileSync(path.join(folder, file), 'utf8')) as StoredCallback)
@@ -53,7 +53,7 @@ export function storedCallbacksOf(runStateDir: string, jobId: string): StoredCal
 }
 
 /** Whether setup's receiver took a callback for the job: cheap enough to poll. */
-export function hasStoredCallback(runStateDir: string, jobId: string): boolean {
+function hasStoredCallback(runStateDir: string, jobId: string): boolean {
   return filesOf(runStateDir, jobId).length > 0;
 }
 
@@ -69,7 +69,7 @@ const storedFolder = (runStateDir: string) => path.join(runStateDir, 'setup-call
 const fileSafe = (name: string) => name.replace(/[^A-Za-z0-9_.-]/g, '_');
 
 /** A callback setup's receiver kept for a job it started, read as a worker's receiver reads one. */
-export async function receiptFromStored(stored: StoredCallback, jobId: string): Promise<CallbackReceipt> {
+async function receiptFromStored(stored: StoredCallback, jobId: string): Promise<CallbackReceipt> {
   const body = Buffer.from(stored.bodyBase64, 'base64');
   const contentType = stored.headers['content-type'] ?? '';
   const parsed = await parseCallbackBody(body, contentType);
