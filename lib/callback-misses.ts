@@ -1,5 +1,5 @@
 import type { CallbackDelivery, JobRecord } from '../protocol/edit-job.ts';
-import { formatSeconds, sleep } from './wait-until.ts';
+import { formatSeconds, sleep, type PendingWaits } from './wait-until.ts';
 import { isLoopbackHost } from './http-io.ts';
 import type { CallbackEncoding, CallbackReceipt } from './callback-receipt.ts';
 
@@ -115,11 +115,34 @@ export function undeliveredSentence(
 const DELIVERY_POLL_MS = 250;
 
 /**
+ * A wait for the job's callback among `waits`: it settles when the callback is delivered to them, or rejects at its
+ * deadline with `describeMiss()` (its stack pointing at the caller), or at once when the job's record says the miner
+ * could not deliver.
+ */
+export function callbackWait(
+  waits: PendingWaits<CallbackReceipt>,
+  { jobId, timeoutMs, describeMiss, readRecord }: CallbackWaitOptions,
+): Promise<CallbackReceipt> {
+  const callSite = callerFrames();
+  const waiting = waits.wait(jobId, timeoutMs, describeMiss, (sentence) => new CallbackNotReceivedError(sentence, jobId, callSite));
+  if (readRecord) void undeliveredWhileWaiting(jobId, readRecord, () => waits.has(jobId)).then((why) => why && waits.reject(jobId, why));
+  return waiting;
+}
+
+export type CallbackWaitOptions = {
+  jobId: string;
+  timeoutMs: number;
+  describeMiss: () => string;
+  /** Reads the job's record, when the miner can be asked. */
+  readRecord?: (jobId: string) => Promise<JobRecord>;
+};
+
+/**
  * Reads the job's record while someone waits for its callback, until the record says what became of it: the
  * sentence when the miner recorded that it could not deliver (callback failed), else undefined. A record that cannot
  * be read ends the watch: it only shortens waits, and what went wrong is for the waits themselves to say.
  */
-export async function undeliveredWhileWaiting(
+async function undeliveredWhileWaiting(
   jobId: string,
   readRecord: (jobId: string) => Promise<JobRecord>,
   stillWaiting: () => boolean,
