@@ -124,8 +124,11 @@ export function callbackWait(
   { jobId, timeoutMs, describeMiss, readRecord }: CallbackWaitOptions,
 ): Promise<CallbackReceipt> {
   const callSite = callerFrames();
+  // One watch of the record serves every wait for the job: it runs while any of them is pending, and ends them all.
+  const watched = waits.has(jobId);
   const waiting = waits.wait(jobId, timeoutMs, describeMiss, (sentence) => new CallbackNotReceivedError(sentence, jobId, callSite));
-  if (readRecord) void undeliveredWhileWaiting(jobId, readRecord, () => waits.has(jobId)).then((why) => why && waits.reject(jobId, why));
+  if (readRecord && !watched)
+    void undeliveredWhileWaiting(jobId, readRecord, () => waits.has(jobId)).then((why) => why && waits.reject(jobId, why));
   return waiting;
 }
 

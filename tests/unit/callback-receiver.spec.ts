@@ -303,15 +303,15 @@ test.describe('waiting', () => {
     }
   });
 
-  test('a record that says delivered, or none yet, leaves the wait to the callback', async () => {
+  test('a record that says delivered, or none yet, leaves the waits to the callback; two waits share one watch', async () => {
     let reads = 0;
     const readRecord = () => Promise.resolve({ callback: ++reads > 2 ? { status: 'delivered' } : null } as unknown as JobRecord);
     const receiver = await CallbackServer.start({ host: '127.0.0.1', port: 0, readRecord });
     try {
-      const waiting = receiver.waitFor('late', { timeoutMs: 5_000 });
+      const waiting = [receiver.waitFor('late', { timeoutMs: 5_000 }), receiver.waitFor('late', { timeoutMs: 5_000 })];
       await expect.poll(() => reads, 'record reads until it says delivered').toBe(3);
       await postUrlencoded(`${receiver.baseUrl}/callback`, failedFields('late'));
-      expect((await waiting).jobId).toBe('late');
+      expect((await Promise.all(waiting)).map((receipt) => receipt.jobId)).toEqual(['late', 'late']);
       expect(reads, 'no read once the record said what became of the callback').toBe(3);
     } finally {
       await receiver.close();
